@@ -1,0 +1,39 @@
+# Tier0 — the two commands a new user needs are `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test bench-pages install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changes, so a second `make run` is fast.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Set everything up and serve the help center on http://127.0.0.1:$(PORT)
+run: $(VENV)/.installed
+	$(BIN)/tier0 db upgrade
+	$(BIN)/tier0 kb sync
+	$(BIN)/tier0 run --host 127.0.0.1 --port $(PORT)
+
+## Run the whole test suite
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Page-speed benchmark against a bare-Flask ceiling (writes the table for docs/performance.md)
+bench-pages: $(VENV)/.installed-test
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,93 @@
+"""Configuration defaults; environment variables prefixed TIER0_ override them."""
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    """Defaults that run anywhere: SQLite and in-process limits in the instance folder."""
+
+    ENV = "development"
+    SITE_NAME = "Bazaarly Help Center"
+    SITE_TAGLINE = "Answers for buyers and sellers, any time."
+    CONTACT_URL = "mailto:support@bazaarly.example"
+    CONTENT_DIR = str(PROJECT_ROOT / "content")
+    PLUGINS: list[str] = []
+    PLUGIN_SETTINGS: dict = {}
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session, so a slow login never fails
+
+    REDIS_URL: str | None = None  # TIER0_REDIS_URL moves rate limits to Redis
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+
+    PROXY_FIX = 0  # number of trusted proxies in front of the app (X-Forwarded-*)
+    PAGEVIEW_FLUSH_SIZE = 50  # buffered page views written in one short transaction
+    PAGEVIEW_FLUSH_SECONDS = 5.0
+    PAGE_CACHE_CHECK_SECONDS = 1.0  # how often a worker re-reads the shared content version
+    PAGE_CACHE_SIZE = 2000
+    PAGE_CACHE_TTL_SECONDS = 300.0  # lists such as "popular" change without a content edit
+
+
+def load_config(app, overrides=None):
+    """Fill app.config from defaults, TIER0_* environment variables and explicit overrides."""
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("TIER0")
+    if os.environ.get("DATABASE_URL") and not os.environ.get("TIER0_SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("TIER0_DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["TIER0_DATABASE_URL"]
+    if overrides:
+        app.config.update(overrides)
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not uri:
+        uri = "sqlite:///" + os.path.join(app.instance_path, "tier0.db")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(uri)
+
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+    production = app.config["ENV"] == "production"
+    if not app.config.get("SECRET_KEY"):
+        if production:
+            raise RuntimeError("TIER0_SECRET_KEY must be set when TIER0_ENV=production.")
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+    if production:
+        app.config["DEBUG"] = False
+        for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            if "TIER0_" + key not in os.environ:
+                app.config[key] = True
+
+
+def normalize_database_url(uri):
+    """Accept the common postgres:// spellings and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            return "postgresql+psycopg://" + uri[len(prefix):]
+    return uri
+
+
+def _instance_secret(instance_path):
+    """Return the development secret stored in the instance folder, creating it once."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker created it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,56 @@
+"""Error pages: plain, friendly, never a traceback, SQL or configuration."""
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+
+MESSAGES = {
+    400: ("Bad request", "Something in that request was not right. Please go back and try again."),
+    403: ("Not allowed", "You do not have permission to open this page."),
+    404: ("Page not found", "We could not find that page. It may have moved, or the link may be mistyped."),
+    405: ("Not allowed", "That action is not available here."),
+    413: ("Too large", "That upload is larger than we accept."),
+    429: ("Slow down", "You have tried that too many times in a short while. Please wait a minute and try again."),
+    500: ("Something went wrong", "An error on our side stopped this page. It has been logged; please try again shortly."),
+}
+
+
+def render_error(code):
+    """The error page for an HTTP status code."""
+    title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def handle_http_error(error):
+    """Show HTTP errors as friendly pages (redirects raised with abort pass through)."""
+    if error.code is None or error.code < 400:
+        return error
+    return render_error(error.code)
+
+
+def handle_csrf_error(error):
+    """A missing or stale form token: explain how to recover instead of a bare 400."""
+    page = render_template(
+        "errors/error.html", code=400, title="This form has expired",
+        message="For your security the form could not be sent. Go back, reload the page and try again.",
+    )
+    return page, 400
+
+
+def handle_server_error(error):
+    """Unhandled exceptions: roll back, log, and show the plain 500 page."""
+    db.session.rollback()
+    original = getattr(error, "original_exception", None) or error
+    if not isinstance(original, HTTPException):
+        from flask import current_app
+
+        current_app.logger.error("Unhandled error on %s %s", request.method, request.path, exc_info=original)
+    return render_error(500)
+
+
+def init_app(app):
+    """Register the handlers."""
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(InternalServerError, handle_server_error)

@@ -1,0 +1,150 @@
+"""The plugin API: the Plugin base class, the loader and the template slots.
+
+A plugin is a module with an attribute ``plugin``, an instance of :class:`Plugin`. It is found by
+name in ``PLUGINS`` config: first among installed distributions' entry points (group
+``tier0.plugins``), then as the package ``plugins.<name>``; a dotted module path also works.
+Loading checks the naming rules and stops start-up with a :class:`PluginError` naming the rule.
+"""
+import importlib
+import json
+from importlib.metadata import entry_points
+
+from flask import current_app
+from markupsafe import Markup
+
+from app.extensions import db
+
+ENTRY_POINT_GROUP = "tier0.plugins"
+
+# Every template slot, with the keyword arguments its callables receive.
+SLOTS = {
+    "head": "Inside <head>, after the core stylesheet (link tags). Arguments: none.",
+    "scripts": "End of <body>, after the core script (script tags with src only). Arguments: none.",
+    "header_links": "Extra links in the site header navigation. Arguments: none.",
+    "footer_links": "Extra links in the site footer. Arguments: none.",
+    "home_after_categories": "Home page, below the category grid. Arguments: none.",
+    "article_footer": "Below the body of an article page. Arguments: article, revision.",
+    "faq_item_footer": "Below each answer on the FAQ page. Arguments: article, revision.",
+    "search_no_results": "On a search that found nothing. Arguments: query.",
+}
+
+
+class PluginError(RuntimeError):
+    """A plugin could not be found or broke a loading rule."""
+
+
+class Plugin:
+    """Base class: subclass it, set ``name``, and override :meth:`init_app`."""
+
+    name = ""
+    title = ""
+    description = ""
+    settings: dict = {}  # setting name -> default; PLUGIN_SETTINGS[name] overrides them
+    blueprint = None  # registered automatically at url_prefix /<name> when set
+
+    def init_app(self, app):
+        """Register the plugin's blueprint; subclasses call super() and add slots or signals."""
+        if self.blueprint is not None:
+            app.register_blueprint(self.blueprint, url_prefix=f"/{self.name}")
+
+    def add_slot(self, app, slot_name, render):
+        """Fill a template slot with ``render(**slot_arguments) -> str`` (HTML from a template)."""
+        if slot_name not in SLOTS:
+            known = ", ".join(sorted(SLOTS))
+            raise PluginError(f"plugin {self.name!r}: unknown template slot {slot_name!r} (known: {known})")
+        registry(app).slots.setdefault(slot_name, []).append((self.name, render))
+
+    def setting(self, key, app=None):
+        """This plugin's value for setting ``key`` in the current (or given) app."""
+        app = app or current_app
+        return registry(app).settings[self.name][key]
+
+
+class PluginRegistry:
+    """Per-app plugin state, kept in ``app.extensions['tier0_plugins']``."""
+
+    def __init__(self):
+        self.plugins = {}
+        self.slots = {}
+        self.settings = {}
+
+
+def registry(app):
+    """The plugin registry of ``app``."""
+    return app.extensions["tier0_plugins"]
+
+
+def _find_module(name):
+    """Import the module behind a PLUGINS entry."""
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name == name:
+            return ep.load()
+    module_name = name if "." in name else f"plugins.{name}"
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module_name.startswith(exc.name):
+            raise PluginError(
+                f"plugin {name!r} not found: no entry point {name!r} in group {ENTRY_POINT_GROUP!r} "
+                f"and no module {module_name!r}"
+            ) from exc
+        raise
+
+
+def _resolve_settings(app, plugin):
+    """Defaults overridden by PLUGIN_SETTINGS[name]; unknown keys are a loading error."""
+    overrides = app.config.get("PLUGIN_SETTINGS") or {}
+    if isinstance(overrides, str):
+        overrides = json.loads(overrides)
+    own = overrides.get(plugin.name, {})
+    unknown = set(own) - set(plugin.settings)
+    if unknown:
+        raise PluginError(f"plugin {plugin.name!r}: unknown settings {sorted(unknown)} (known: {sorted(plugin.settings)})")
+    return {**plugin.settings, **own}
+
+
+def _check_rules(app, plugin, module, blueprints_before):
+    """Enforce the naming rules: one blueprint named like the plugin under /<name>, tables <name>_*."""
+    for bp_name in set(app.blueprints) - blueprints_before:
+        if bp_name != plugin.name:
+            raise PluginError(f"plugin {plugin.name!r}: blueprint {bp_name!r} must be named {plugin.name!r}")
+    prefix = f"/{plugin.name}"
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(plugin.name + ".") and not (rule.rule == prefix or rule.rule.startswith(prefix + "/")):
+            raise PluginError(f"plugin {plugin.name!r}: URL {rule.rule!r} must start with {prefix!r}")
+    package = module.__name__
+    for mapper in db.Model.registry.mappers:
+        owner = mapper.class_.__module__
+        if (owner == package or owner.startswith(package + ".")) and mapper.local_table is not None:
+            table = mapper.local_table.name
+            if not table.startswith(plugin.name + "_"):
+                raise PluginError(f"plugin {plugin.name!r}: table {table!r} must start with {plugin.name + '_'!r}")
+
+
+def load_plugins(app):
+    """Load every plugin named in PLUGINS into ``app``, checking the rules as it goes."""
+    reg = PluginRegistry()
+    app.extensions["tier0_plugins"] = reg
+    for entry in app.config.get("PLUGINS") or []:
+        module = _find_module(entry)
+        plugin = getattr(module, "plugin", module)
+        if not isinstance(plugin, Plugin):
+            raise PluginError(f"plugin {entry!r}: module {module.__name__!r} has no attribute 'plugin' (a Plugin instance)")
+        if not plugin.name or not plugin.name.isidentifier():
+            raise PluginError(f"plugin {entry!r}: Plugin.name must be a Python identifier, got {plugin.name!r}")
+        if plugin.name in reg.plugins:
+            raise PluginError(f"plugin {plugin.name!r} is listed twice in PLUGINS")
+        reg.settings[plugin.name] = _resolve_settings(app, plugin)
+        reg.plugins[plugin.name] = plugin
+        before = set(app.blueprints)
+        plugin.init_app(app)
+        _check_rules(app, plugin, module, before)
+    app.jinja_env.globals["slot"] = render_slot
+
+
+def render_slot(slot_name, **arguments):
+    """Jinja global ``slot(name, **arguments)``: the concatenated HTML of every plugin filling it."""
+    if slot_name not in SLOTS:
+        raise PluginError(f"template uses unknown slot {slot_name!r}")
+    parts = [render(**arguments) for _, render in registry(current_app).slots.get(slot_name, [])]
+    return Markup("".join(str(part) for part in parts))

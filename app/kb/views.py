@@ -1,0 +1,148 @@
+"""Public help-center pages. Anonymous visitors are served from the page cache when possible."""
+from datetime import date
+
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from app.core import signals
+from app.core.markdown import plain_text, render_markdown
+from app.core.security import request_visitor_key
+from app.kb import bp, services
+from app.kb.page_cache import page_cache
+from app.kb.pageviews import buffer_for
+
+
+def _cached(key, render):
+    """Serve an anonymous page from the cache, or render it with ``render() -> (html, article_id, revision_id)``."""
+    if current_user.is_authenticated:
+        return render()[0]  # staff may see drafts: never cached, never counted
+    cache = page_cache(current_app)
+    key = (request.host, *key)
+    page = cache.get(key)
+    if page is None:
+        html, article_id, revision_id = render()
+        cache.put(key, html, article_id, revision_id)
+    else:
+        html, article_id, revision_id = page.html, page.article_id, page.revision_id
+    if article_id is not None:
+        _count_view(article_id, revision_id)
+    return html
+
+
+def _count_view(article_id, revision_id):
+    """Log a page view (buffered) and tell plugins about it."""
+    key = request_visitor_key()
+    buffer_for(current_app).add(article_id, revision_id, key, request.headers.get("User-Agent", ""))
+    app = current_app._get_current_object()
+    if signals.article_viewed.receivers:
+        signals.article_viewed.send(app, article_id=article_id, revision_id=revision_id, visitor_key=key)
+
+
+@bp.get("/")
+def index():
+    """Home page: search, categories with counts, popular and recently updated articles."""
+
+    def render():
+        html = render_template(
+            "kb/index.html",
+            categories=services.home_categories(),
+            popular=services.popular_articles(),
+            recent=services.recently_updated(),
+        )
+        return html, None, None
+
+    return _cached(("home",), render)
+
+
+@bp.get("/categories/<slug>")
+def category(slug):
+    """A category page listing its articles, FAQs and subcategories."""
+
+    def render():
+        cat = services.get_category(slug)
+        if cat is None:
+            abort(404)
+        articles = services.category_articles(cat)
+        counts = services.public_counts_by_category()
+        children = [(child, counts.get(child.id, 0)) for child in cat.children if counts.get(child.id)]
+        if not articles and not children:
+            abort(404)
+        html = render_template(
+            "kb/category.html",
+            category=cat,
+            crumbs=services.breadcrumbs(cat),
+            guides=[a for a in articles if a.kind != "faq"],
+            faqs=[a for a in articles if a.kind == "faq"],
+            children=children,
+        )
+        return html, None, None
+
+    return _cached(("category", slug), render)
+
+
+@bp.get("/articles/<slug>")
+def article(slug):
+    """An article page with breadcrumbs, table of contents, related and previous/next articles."""
+    staff = current_user.is_authenticated
+
+    def render():
+        found = services.get_article(slug)
+        if found is None or not (found.is_public or staff):
+            target = services.resolve_redirect(slug)
+            if target is not None and (target.is_public or staff):
+                abort(redirect(url_for("kb.article", slug=target.slug), 301))
+            abort(404)
+        revision = found.published_revision if found.is_public else found.current_revision
+        if revision is None:
+            abort(404)
+        rendered = render_markdown(revision.body)
+        previous, following = services.neighbours(found)
+        html = render_template(
+            "kb/article.html",
+            article=found,
+            revision=revision,
+            body=Markup(rendered.html),  # sanitized by nh3 in render_markdown
+            toc=rendered.toc,
+            crumbs=services.breadcrumbs(found.category),
+            related=services.related_articles(found),
+            previous=previous,
+            following=following,
+            description=revision.summary or plain_text(revision.body, 160),
+        )
+        return html, found.id, revision.id
+
+    return _cached(("article", slug), render)
+
+
+@bp.get("/faq")
+def faq():
+    """Every FAQ grouped by category, each an expandable question with a stable anchor."""
+
+    def render():
+        groups = [
+            (category, [(faq, Markup(render_markdown(faq.published_revision.body).html)) for faq in faqs])
+            for category, faqs in services.faq_groups()
+        ]
+        return render_template("kb/faq.html", groups=groups), None, None
+
+    return _cached(("faq",), render)
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    """sitemap.xml of public pages."""
+    xml = render_template(
+        "kb/sitemap.xml",
+        articles=services.sitemap_articles(),
+        categories=[c for c, _ in services.home_categories()],
+        today=date.today(),
+    )
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots():
+    """robots.txt pointing crawlers at the sitemap and away from staff pages."""
+    text = render_template("kb/robots.txt")
+    return Response(text, mimetype="text/plain")

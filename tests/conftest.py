@@ -1,0 +1,121 @@
+"""Fixtures: a fresh app per test on a migrated SQLite copy (or a clean PostgreSQL schema)."""
+import os
+import shutil
+import uuid
+from urllib.parse import quote
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db
+from app.kb.sync import sync_directory
+from tests.helpers import CONTENT_DIR, require_service
+
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "PAGEVIEW_FLUSH_SIZE": 1,  # write every view at once so tests can read it
+    "PAGE_CACHE_CHECK_SECONDS": 0.0,
+}
+
+
+def _migrate(uri, instance):
+    app = create_app({**BASE_CONFIG, "INSTANCE_PATH": str(instance), "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file migrated once; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.db"
+    _migrate(f"sqlite:///{path}", folder / "instance")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh schema in the test PostgreSQL database, migrated once, dropped at the end."""
+    base = os.environ.get("TIER0_TEST_DATABASE_URL")
+    if not base:
+        require_service("TIER0_TEST_DATABASE_URL is not set")
+    schema = f"tier0_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means the service is missing
+        require_service(f"PostgreSQL at TIER0_TEST_DATABASE_URL is unreachable: {exc.__class__.__name__}")
+    sep = "&" if "?" in base else "?"
+    url = f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    _migrate(url, f"/tmp/{schema}")
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _truncate_postgres(app):
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables if t.name != "content_version"]
+        with db.engine.begin() as conn:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def app(request, tmp_path, sqlite_template):
+    """A fresh app on SQLite (default) or PostgreSQL (parametrize indirectly with 'postgres')."""
+    backend = getattr(request, "param", "sqlite")
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    config = {**BASE_CONFIG, "INSTANCE_PATH": str(instance)}
+    if backend == "postgres":
+        config["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
+    else:
+        shutil.copyfile(sqlite_template, instance / "tier0.db")
+    config.update(_marker_config(request))
+    application = create_app(config)
+    if backend == "postgres":
+        _truncate_postgres(application)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _marker_config(request):
+    """Extra config from @pytest.mark.app_config(KEY=value)."""
+    marker = request.node.get_closest_marker("app_config")
+    return dict(marker.kwargs) if marker else {}
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the app's commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def synced_app(app):
+    """The app with the default content/ imported."""
+    with app.app_context():
+        report = sync_directory(CONTENT_DIR)
+        assert not report.failed, report.failed
+    return app
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for calling services directly."""
+    with app.app_context():
+        yield app

@@ -1,0 +1,40 @@
+"""Shared test helpers: writing content files, service requirements, backends."""
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONTENT_DIR = PROJECT_ROOT / "content"
+
+# Run a test on SQLite and on the real PostgreSQL server.
+BOTH_BACKENDS = pytest.mark.parametrize(
+    "app", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
+
+def require_service(reason):
+    """Skip when a service is missing, or fail when CI demands every service (TIER0_REQUIRE_SERVICES=1)."""
+    if os.environ.get("TIER0_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"required service unavailable: {reason}")
+    pytest.skip(reason)
+
+
+def write(root, relpath, text):
+    """Write a dedented text file under root and return its path."""
+    path = Path(root) / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def article_file(title, body="Some helpful text.", **meta):
+    """Markdown text with front matter (values rendered as simple YAML)."""
+    lines = ["---", f"title: {title}"]
+    for key, value in meta.items():
+        if isinstance(value, list):
+            value = "[" + ", ".join(value) + "]"
+        lines.append(f"{key}: {value}")
+    lines.append("---")
+    return "\n".join(lines) + "\n" + body + "\n"
