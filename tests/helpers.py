@@ -38,3 +38,20 @@ def article_file(title, body="Some helpful text.", **meta):
         lines.append(f"{key}: {value}")
     lines.append("---")
     return "\n".join(lines) + "\n" + body + "\n"
+
+
+def csrf_token(client, url):
+    """The CSRF token of the form on a page."""
+    import re
+
+    page = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1) or match.group(2)
+
+
+def login(client, email, password, next_url=""):
+    """Sign in through the real form (CSRF token included); returns the response."""
+    token = csrf_token(client, "/auth/login")
+    data = {"email": email, "password": password, "csrf_token": token, "next": next_url}
+    return client.post("/auth/login", data=data)

@@ -37,6 +37,9 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _SAFE_ALIGN = {"left", "right", "center"}
+# After removing whitespace and control characters, a URL must not spell a script or data scheme.
+_SQUEEZE = re.compile(r"[\s\x00-\x1f]+")
+_BAD_SCHEME = re.compile(r"^(?:[a-z]*script|data):", re.I)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ def _filter_attribute(tag, attribute, value):
     if attribute == "id" and not _SAFE_ID.match(value):
         return None
     if attribute == "align" and value not in _SAFE_ALIGN:
+        return None
+    if attribute in ("href", "src") and _BAD_SCHEME.match(_SQUEEZE.sub("", htmllib.unescape(value))):
         return None
     return value
 

@@ -1,0 +1,3 @@
+from tests.plugins_demo.broken import UnknownSlot
+
+plugin = UnknownSlot()

@@ -1,0 +1,3 @@
+from tests.plugins_demo.broken import WrongPrefix
+
+plugin = WrongPrefix()
