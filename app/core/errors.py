@@ -1,5 +1,5 @@
 """Error pages: plain, friendly, never a traceback, SQL or configuration."""
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -43,8 +43,6 @@ def handle_server_error(error):
     db.session.rollback()
     original = getattr(error, "original_exception", None) or error
     if not isinstance(original, HTTPException):
-        from flask import current_app
-
         current_app.logger.error("Unhandled error on %s %s", request.method, request.path, exc_info=original)
     return render_error(500)
 

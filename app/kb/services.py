@@ -1,6 +1,7 @@
 """Reading and changing help-center content; plain values in, models out."""
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.core import signals
@@ -9,8 +10,7 @@ from app.kb.models import Article, Category, PageView, Redirect, Revision, Tag, 
 
 
 def _app():
-    from flask import current_app
-
+    """The real app object: signals are sent with it as the sender."""
     return current_app._get_current_object()
 
 

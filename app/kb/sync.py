@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.core import signals
@@ -200,8 +201,6 @@ def _upsert_article(spec, category, import_slugs, report):
 
 def apply_plan(plan, articles=None):
     """Upsert a parsed folder into the database, one short transaction per file."""
-    from flask import current_app
-
     report = SyncReport(failed=list(plan.failed))
     by_key = {}
     for spec in plan.categories:
