@@ -21,13 +21,13 @@ def create_app(config=None):
     app = Flask(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None)
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, config)
-    configure_proxy(app)
     configure_extensions(app)
     register_features(app)
     load_plugins(app)
     errors.init_app(app)
-    security.init_app(app)
     configure_templates(app)
+    security.init_app(app)
+    configure_proxy(app)  # outermost, so everything inside sees the client's scheme, host and address
     return app
 
 

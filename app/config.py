@@ -27,8 +27,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session, so a slow login never fails
 
     REDIS_URL: str | None = None  # TIER0_REDIS_URL moves rate limits to Redis
+    RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "tier0"
     LOGIN_RATE_LIMIT = "10 per minute"
 
     PROXY_FIX = 0  # number of trusted proxies in front of the app (X-Forwarded-*)

@@ -1,5 +1,4 @@
 """Unbound extension objects, created once and bound to an app in create_app."""
-from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -7,7 +6,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from app.core.security import client_key
+from app.core.ratelimit import RateLimiter
 
 # Named constraints let Alembic alter and drop them on every backend (SQLite batch mode included).
 NAMING_CONVENTION = {
@@ -29,4 +28,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=client_key, default_limits=[])
+limiter = RateLimiter()

@@ -1,5 +1,5 @@
 """Staff sign-in and sign-out."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, services
@@ -13,7 +13,7 @@ def _next_url(candidate):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit("LOGIN_RATE_LIMIT", scope="login")
 def login():
     """Sign-in page; on success go to ?next= when it is a path on this site."""
     form = LoginForm(next=request.args.get("next", ""))

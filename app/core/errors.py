@@ -16,17 +16,19 @@ MESSAGES = {
 }
 
 
-def render_error(code):
+def render_error(code, headers=None):
     """The error page for an HTTP status code."""
     title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code, headers or []
 
 
 def handle_http_error(error):
     """Show HTTP errors as friendly pages (redirects raised with abort pass through)."""
     if error.code is None or error.code < 400:
         return error
-    return render_error(error.code)
+    # Keep headers the error carries (Retry-After on 429, Allow on 405), not its HTML body.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return render_error(error.code, headers)
 
 
 def handle_csrf_error(error):

@@ -4,6 +4,7 @@ import hmac
 from datetime import date
 
 from flask import current_app, request
+from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -40,17 +41,37 @@ def client_key():
     return hmac.new(secret, (request.remote_addr or "").encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def set_security_headers(response):
-    """Add the headers every response carries."""
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    return response
+SECURITY_HEADERS = [
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+]
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+class SecurityHeadersMiddleware:
+    """WSGI middleware adding the security headers to every response (static files and errors too).
+
+    Done at the WSGI layer because it is the cheapest place: one list extend per response, and a
+    header a view set itself is left alone.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        https = environ.get("wsgi.url_scheme") == "https"
+
+        def start_with_headers(status, headers, exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            headers.extend(h for h in SECURITY_HEADERS if h[0].lower() not in present)
+            if https and "strict-transport-security" not in present:
+                headers.append(HSTS)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_with_headers)
 
 
 def is_safe_next(target):
@@ -63,6 +84,20 @@ def is_safe_next(target):
     return not any(ord(ch) < 32 for ch in target)
 
 
+class CachedSerializerSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, building the signing serializer once per secret, not per request."""
+
+    def get_signing_serializer(self, app):
+        """The serializer for the app's current secret key (and its fallbacks)."""
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = app.extensions.get("tier0_session_serializer")
+        if cached is None or cached[0] != key:
+            cached = (key, super().get_signing_serializer(app))
+            app.extensions["tier0_session_serializer"] = cached
+        return cached[1]
+
+
 def init_app(app):
-    """Register the security headers hook."""
-    app.after_request(set_security_headers)
+    """Signed sessions with a cached serializer; every response gets the security headers."""
+    app.session_interface = CachedSerializerSessionInterface()
+    app.wsgi_app = SecurityHeadersMiddleware(app.wsgi_app)

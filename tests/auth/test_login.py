@@ -111,6 +111,7 @@ def test_login_attempts_are_rate_limited(client, staff):
     response = login(client, staff, PASSWORD)
     assert response.status_code == 429
     assert "Please wait a minute" in response.get_data(as_text=True)
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
 
 
 @pytest.mark.app_config(LOGIN_RATE_LIMIT="3 per minute")

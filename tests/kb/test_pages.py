@@ -171,9 +171,11 @@ def test_server_error_page_shows_nothing_internal(app, client):
         assert leak not in page
 
 
-@pytest.mark.parametrize("url", ["/", "/articles/refunds", "/faq", "/nope", "/auth/login", "/sitemap.xml"])
+@pytest.mark.parametrize("url", ["/", "/articles/refunds", "/faq", "/nope", "/auth/login", "/sitemap.xml",
+                                 "/static/css/app.css"])
 def test_security_headers_on_every_response(client, site, url):
-    headers = client.get(url).headers
+    with client.get(url) as response:
+        headers = response.headers
     csp = headers["Content-Security-Policy"]
 
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
