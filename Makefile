@@ -33,6 +33,8 @@ test: $(VENV)/.installed-test
 
 ## Page-speed benchmark against a bare-Flask ceiling (writes the table for docs/performance.md)
 bench-pages: $(VENV)/.installed-test
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } \
+		|| echo "wrk is not installed: falling back to the Python load generator (less precise)"
 	$(BIN)/python bench/pages.py
 
 clean:
