@@ -27,9 +27,13 @@ run: $(VENV)/.installed
 	$(BIN)/tier0 kb sync
 	$(BIN)/tier0 run --host 127.0.0.1 --port $(PORT)
 
-## Run the whole test suite
+## Run the whole test suite (and, when TIER0_TEST_DATABASE_URL is set, the app tests again on PostgreSQL)
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$TIER0_TEST_DATABASE_URL" ]; then \
+		echo "== every app test again, on PostgreSQL =="; \
+		TIER0_TEST_BACKEND=postgres $(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS); \
+	fi
 
 ## Page-speed benchmark against a bare-Flask ceiling (writes the table for docs/performance.md)
 bench-pages: $(VENV)/.installed-test

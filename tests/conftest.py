@@ -69,7 +69,8 @@ def _truncate_postgres(app):
 @pytest.fixture
 def app(request, tmp_path, sqlite_template):
     """A fresh app on SQLite (default) or PostgreSQL (parametrize indirectly with 'postgres')."""
-    backend = getattr(request, "param", "sqlite")
+    # TIER0_TEST_BACKEND=postgres runs every app-based test on PostgreSQL instead of SQLite.
+    backend = getattr(request, "param", os.environ.get("TIER0_TEST_BACKEND", "sqlite"))
     instance = tmp_path / "instance"
     instance.mkdir()
     config = {**BASE_CONFIG, "INSTANCE_PATH": str(instance)}
