@@ -1,6 +1,7 @@
 """Error pages: plain, friendly, never a traceback, SQL or configuration."""
 from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -16,10 +17,21 @@ MESSAGES = {
 }
 
 
+PLAIN_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
+    "<body><main><h1>{title}</h1><p>{message}</p></main></body></html>"
+)
+
+
 def render_error(code, headers=None):
-    """The error page for an HTTP status code."""
+    """The error page for an HTTP status code; a bare page when even the layout cannot be drawn."""
     title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
-    return render_template("errors/error.html", code=code, title=title, message=message), code, headers or []
+    try:
+        body = render_template("errors/error.html", code=code, title=title, message=message)
+    except Exception:  # e.g. a request for an untrusted Host has no URL adapter to build links with
+        current_app.logger.warning("Error page for %s drawn without the layout", code, exc_info=True)
+        body = PLAIN_PAGE.format(title=escape(title), message=escape(message))
+    return body, code, headers or []
 
 
 def handle_http_error(error):

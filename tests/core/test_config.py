@@ -93,3 +93,15 @@ def test_debugger_is_off_by_default(tmp_path):
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
 
     assert app.debug is False
+
+
+def test_untrusted_host_gets_a_plain_400(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "TRUSTED_HOSTS": ["help.example.com"]})
+    client = app.test_client()
+
+    refused = client.get("/robots.txt", headers={"Host": "evil.example"})
+
+    assert refused.status_code == 400
+    assert "Bad request" in refused.get_data(as_text=True) and "Traceback" not in refused.get_data(as_text=True)
+    assert refused.headers["Content-Security-Policy"]
+    assert client.get("/robots.txt", headers={"Host": "help.example.com"}).status_code == 200
