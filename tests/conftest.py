@@ -2,7 +2,6 @@
 import os
 import shutil
 import uuid
-from urllib.parse import quote
 
 import pytest
 from flask_migrate import upgrade
@@ -11,7 +10,7 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from app.extensions import db
 from app.kb.sync import sync_directory
-from tests.helpers import CONTENT_DIR, require_service
+from tests.helpers import CONTENT_DIR, require_service, schema_url
 
 BASE_CONFIG = {
     "TESTING": True,
@@ -50,8 +49,7 @@ def postgres_url():
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except Exception as exc:  # noqa: BLE001 - any connection failure means the service is missing
         require_service(f"PostgreSQL at TIER0_TEST_DATABASE_URL is unreachable: {exc.__class__.__name__}")
-    sep = "&" if "?" in base else "?"
-    url = f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    url = schema_url(base, schema)
     _migrate(url, f"/tmp/{schema}")
     yield url
     with admin.begin() as conn:

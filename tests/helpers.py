@@ -14,6 +14,14 @@ BOTH_BACKENDS = pytest.mark.parametrize(
 )
 
 
+def schema_url(base_url, schema):
+    """A PostgreSQL URL whose connections use ``schema`` as their search path."""
+    from urllib.parse import quote
+
+    separator = "&" if "?" in base_url else "?"
+    return f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
+
+
 def require_service(reason):
     """Skip when a service is missing, or fail when CI demands every service (TIER0_REQUIRE_SERVICES=1)."""
     if os.environ.get("TIER0_REQUIRE_SERVICES") == "1":

@@ -1,14 +1,18 @@
 """Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+import os
+import uuid
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, select
+from sqlalchemy import create_engine, inspect, select, text
 
 from app import create_app
 from app.extensions import db
 from app.kb.models import ContentVersion
 from tests.conftest import BASE_CONFIG
+from tests.helpers import require_service, schema_url
 
 
 def _diff(app):
@@ -42,23 +46,15 @@ def test_upgrade_on_postgresql_matches_the_models(postgres_url, tmp_path):
 
 @pytest.mark.postgres
 def test_downgrade_and_upgrade_again_on_postgresql(tmp_path):
-    import os
-    import uuid
-    from urllib.parse import quote
-
-    from sqlalchemy import create_engine, text
-
     base = os.environ.get("TIER0_TEST_DATABASE_URL")
     if not base:
-        from tests.helpers import require_service
-
         require_service("TIER0_TEST_DATABASE_URL is not set")
     schema = f"tier0_mig_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        url = f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
+        url = schema_url(base, schema)
         app = create_app({**BASE_CONFIG, "INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             upgrade()
