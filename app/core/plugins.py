@@ -6,7 +6,6 @@ name in ``PLUGINS`` config: first among installed distributions' entry points (g
 Loading checks the naming rules and stops start-up with a :class:`PluginError` naming the rule.
 """
 import importlib
-import json
 from importlib.metadata import entry_points
 
 from flask import current_app
@@ -94,8 +93,8 @@ def _find_module(name):
 def _resolve_settings(app, plugin):
     """Defaults overridden by PLUGIN_SETTINGS[name]; unknown keys are a loading error."""
     overrides = app.config.get("PLUGIN_SETTINGS") or {}
-    if isinstance(overrides, str):
-        overrides = json.loads(overrides)
+    if not isinstance(overrides, dict):
+        raise PluginError("PLUGIN_SETTINGS must be a mapping (TIER0_PLUGIN_SETTINGS must be a JSON object)")
     own = overrides.get(plugin.name, {})
     unknown = set(own) - set(plugin.settings)
     if unknown:

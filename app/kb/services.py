@@ -170,13 +170,19 @@ def all_categories():
     return db.session.execute(select(Category).order_by(Category.position, Category.title)).scalars().all()
 
 
-def get_or_create_tags(names):
-    """Tag rows for the given names (lower-cased, blanks dropped, order kept)."""
+def normalize_tag_names(names):
+    """Tag names lower-cased and trimmed, blanks and repeats dropped, order kept."""
     wanted = []
     for name in names:
         name = str(name).strip().lower()[:60]
         if name and name not in wanted:
             wanted.append(name)
+    return wanted
+
+
+def get_or_create_tags(names):
+    """Tag rows for the given names (normalized with normalize_tag_names)."""
+    wanted = normalize_tag_names(names)
     if not wanted:
         return []
     existing = {t.name: t for t in db.session.execute(select(Tag).where(Tag.name.in_(wanted))).scalars()}

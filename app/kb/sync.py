@@ -114,10 +114,6 @@ def _assign(obj, **values):
     return changed
 
 
-def _tag_names(names):
-    return sorted({str(n).strip().lower()[:60] for n in names if str(n).strip()})
-
-
 def _upsert_category(spec, by_key):
     category = services.get_category(spec.slug)
     if category is None:
@@ -183,7 +179,7 @@ def _upsert_article(spec, category, import_slugs, report):
     if head is None or not head.same_text(spec.title, spec.summary, spec.body):
         head = services.add_revision(article, spec.title, spec.summary, spec.body, note=f"Synced from {spec.path}")
         changed = True
-    if _tag_names(t.name for t in article.tags) != _tag_names(spec.tags):
+    if sorted(t.name for t in article.tags) != sorted(services.normalize_tag_names(spec.tags)):
         article.tags = services.get_or_create_tags(spec.tags)
         changed = True
     if spec.status == "published":

@@ -1,7 +1,7 @@
 """Public help-center pages. Anonymous visitors are served from the page cache when possible."""
 from datetime import date
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -13,31 +13,37 @@ from app.kb.page_cache import page_cache
 from app.kb.pageviews import buffer_for
 
 
-def _may_be_signed_in():
-    """False when the request carries no session or remember cookie, so it cannot be a signed-in user.
-
-    Checking the cookies first spares anonymous readers (nearly all traffic) the session and user lookup.
-    """
+def _has_session_cookie():
+    """True when the request carries a session or remember cookie (nearly all readers carry neither)."""
     cookies = request.cookies
     config = current_app.config
-    if config["SESSION_COOKIE_NAME"] not in cookies and config.get("REMEMBER_COOKIE_NAME", "remember_token") not in cookies:
-        return False
-    return current_user.is_authenticated
+    return config["SESSION_COOKIE_NAME"] in cookies or config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies
+
+
+def _may_be_signed_in():
+    """True for signed-in staff; decided from the cookies first to spare anonymous readers the user lookup."""
+    return _has_session_cookie() and current_user.is_authenticated
 
 
 def _cached(key, render):
-    """Serve an anonymous page from the cache, or render it with ``render() -> (html, article_id, revision_id)``."""
-    if _may_be_signed_in():
-        return render()[0]  # staff may see drafts: never cached, never counted
-    cache = page_cache(current_app)
-    key = (request.host, *key)
-    page = cache.get(key)
-    if page is None:
+    """Serve a page from the cache when it is the same for everyone, else render it for this visitor.
+
+    ``render() -> (html, article_id, revision_id)``. Staff (who may see drafts) and visitors with a
+    message waiting in their session get a page of their own, never cached; staff views are not counted.
+    """
+    signed_in = _may_be_signed_in()
+    if signed_in or (_has_session_cookie() and session.get("_flashes")):
         html, article_id, revision_id = render()
-        cache.put(key, html, article_id, revision_id)
     else:
-        html, article_id, revision_id = page.html, page.article_id, page.revision_id
-    if article_id is not None:
+        cache = page_cache(current_app)
+        key = (request.host, *key)
+        page = cache.get(key)
+        if page is None:
+            html, article_id, revision_id = render()
+            cache.put(key, html, article_id, revision_id)
+        else:
+            html, article_id, revision_id = page.html, page.article_id, page.revision_id
+    if article_id is not None and not signed_in:
         _count_view(article_id, revision_id)
     return html
 

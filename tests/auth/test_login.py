@@ -82,7 +82,20 @@ def test_logout_with_post_signs_out(client, staff):
     response = client.post("/auth/logout", data={"csrf_token": token})
 
     assert response.status_code == 302
-    assert "Staff sign in" in client.get("/").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    assert "Staff sign in" in home and "You are signed out." in home
+
+
+def test_a_message_for_one_visitor_is_never_cached_for_others(app, client, staff):
+    login(client, staff, PASSWORD)
+    page = client.get("/").get_data(as_text=True)
+    client.post("/auth/logout", data={"csrf_token": page.split('name="csrf_token" value="')[1].split('"')[0]})
+    assert "You are signed out." in client.get("/").get_data(as_text=True)
+
+    stranger = app.test_client().get("/").get_data(as_text=True)
+
+    assert "You are signed out." not in stranger
+    assert "You are signed out." not in client.get("/").get_data(as_text=True)  # shown once
 
 
 def test_deactivated_user_is_signed_out_at_once(app, client, staff):
