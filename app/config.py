@@ -32,6 +32,10 @@ class Config:
     RATELIMIT_KEY_PREFIX = "tier0"
     LOGIN_RATE_LIMIT = "10 per minute"
 
+    SEARCH_BACKEND = "whoosh"  # or "postgres" (needs a PostgreSQL database)
+    SEARCH_INDEX_DIR = ""  # default: <instance>/search-index
+    SEARCH_LOCK_TIMEOUT = 10.0  # seconds a writer waits for the index lock before leaving the job queued
+
     PROXY_FIX = 0  # number of trusted proxies in front of the app (X-Forwarded-*)
     PAGEVIEW_FLUSH_SIZE = 50  # buffered page views written in one short transaction
     PAGEVIEW_FLUSH_SECONDS = 5.0

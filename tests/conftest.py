@@ -47,6 +47,8 @@ def postgres_url():
     try:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            # Shared by every test schema, so it lives in public (as it would in production).
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
     except Exception as exc:  # noqa: BLE001 - any connection failure means the service is missing
         require_service(f"PostgreSQL at TIER0_TEST_DATABASE_URL is unreachable: {exc.__class__.__name__}")
     url = schema_url(base, schema)

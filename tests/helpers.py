@@ -15,11 +15,11 @@ BOTH_BACKENDS = pytest.mark.parametrize(
 
 
 def schema_url(base_url, schema):
-    """A PostgreSQL URL whose connections use ``schema`` as their search path."""
+    """A PostgreSQL URL whose connections use ``schema`` first (then public, where extensions live)."""
     from urllib.parse import quote
 
     separator = "&" if "?" in base_url else "?"
-    return f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    return f"{base_url}{separator}options={quote(f'-csearch_path={schema},public')}"
 
 
 def require_service(reason):

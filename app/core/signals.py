@@ -27,3 +27,8 @@ content_synced = _signals.signal(
     "content-synced",
     doc="Sent by kb.sync after `flask kb sync` finished. kwargs: report (kb.sync.SyncReport).",
 )
+inquiry_created = _signals.signal(
+    "inquiry-created",
+    doc="Sent by the inquiries feature when a visitor opens a support inquiry (an escalation). "
+        "kwargs: inquiry_id, visitor_key. The search feature marks that visitor's recent searches as escalated.",
+)

@@ -198,6 +198,18 @@ def _upsert_article(spec, category, import_slugs, report):
 def apply_plan(plan, articles=None):
     """Upsert a parsed folder into the database, one short transaction per file."""
     report = SyncReport(failed=list(plan.failed))
+    # Listeners may batch follow-up work (such as search indexing) until content_synced is sent.
+    db.session.info["bulk_import"] = True
+    try:
+        _apply(plan, articles, report)
+    finally:
+        db.session.info.pop("bulk_import", None)
+    signals.content_synced.send(current_app._get_current_object(), report=report)
+    return report
+
+
+def _apply(plan, articles, report):
+    """Categories first, then one short transaction per article."""
     by_key = {}
     for spec in plan.categories:
         _upsert_category(spec, by_key)
@@ -212,8 +224,6 @@ def apply_plan(plan, articles=None):
             report.failed.append((spec.path, f"could not be saved ({exc.__class__.__name__}: {str(exc).splitlines()[0][:200]})"))
             continue
         getattr(report, outcome).append(spec.slug)
-    signals.content_synced.send(current_app._get_current_object(), report=report)
-    return report
 
 
 def sync_directory(root):

@@ -1,47 +1,142 @@
-"""Basic database search: every query word must appear in the title, summary or body.
+"""Search for views and the API: plain values in, results out."""
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
-This is the dependable baseline; ranked full-text backends plug in behind the same function.
-"""
-from sqlalchemy import case, func, or_, select
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.kb.models import Article, Revision
+from app.kb.models import Article
 from app.kb.services import public_articles
+from app.search import indexing
+from app.search.models import SearchPending
+from app.search.query import build_plan, correct_plan
 
-MAX_WORDS = 8
-MAX_QUERY = 200
-
-
-def _like(word):
-    """A LIKE pattern matching word literally (%, _ and \\ escaped)."""
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+MAX_PER_PAGE = 50
 
 
-def query_words(query):
-    """Lower-cased words of a query, at most MAX_WORDS."""
-    words = [w for w in (query or "")[:MAX_QUERY].lower().split() if w.strip("\"'")]
-    return [w.strip("\"'") for w in words][:MAX_WORDS]
+@dataclass
+class Result:
+    """A result ready to show: the article, its snippet, score and 1-based position."""
+
+    article: Article
+    snippet: Markup
+    score: float
+    position: int
 
 
-def search(query, page=1, per_page=10):
-    """(results, total) for public articles matching every word of query, title matches first."""
-    words = query_words(query)
-    if not words:
-        return [], 0
-    title = func.lower(Revision.title)
-    summary = func.lower(Revision.summary)
-    body = func.lower(Revision.body)
-    conditions = [
-        or_(title.like(_like(w), escape="\\"), summary.like(_like(w), escape="\\"), body.like(_like(w), escape="\\"))
-        for w in words
+@dataclass
+class Outcome:
+    """Everything a results page or the API needs."""
+
+    query: str
+    total: int = 0
+    results: list = field(default_factory=list)
+    suggestion: str | None = None
+    page: int = 1
+    per_page: int = 10
+    category: str = ""
+    kind: str = ""
+
+    @property
+    def pages(self):
+        """Number of result pages."""
+        return (self.total + self.per_page - 1) // self.per_page
+
+
+class ResultCache:
+    """Recent result pages per process, valid for one index version."""
+
+    def __init__(self, size=512):
+        self.size = size
+        self._items = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def _backend():
+    return current_app.extensions["tier0_search"]
+
+
+def ensure_index():
+    """Make the index usable: rebuild it when missing or unreadable, apply jobs left in the queue."""
+    app = current_app._get_current_object()
+    if _backend().needs_rebuild():
+        indexing.reindex_all(app)
+    elif db.session.execute(select(SearchPending.id).limit(1)).first() is not None:
+        indexing.drain(app)
+
+
+def _ranked(plan, category, kind, offset, limit):
+    """(total, hits, suggestion) from the backend: all words first, any word when that finds nothing."""
+    backend = _backend()
+    plan = correct_plan(plan, backend, current_app.extensions["tier0_synonyms"])
+    page = backend.search(plan, "and", category, kind, offset, limit)
+    if page.total == 0 and len(plan.slots) > 1:
+        page = backend.search(plan, "or", category, kind, offset, limit)
+    # A corrected word was not in the index at all, so offering the known spelling always helps.
+    suggestion = plan.suggestion()
+    return page.total, [(h.article_id, h.snippet, h.score) for h in page.hits], suggestion
+
+
+def search(raw, category="", kind="", page=1, per_page=10):
+    """Search public content; any input gives an Outcome (empty for an empty query)."""
+    per_page = max(1, min(int(per_page or 10), MAX_PER_PAGE))
+    page = max(1, min(int(page or 1), 1000))
+    plan = build_plan(raw, current_app.extensions["tier0_synonyms"])
+    outcome = Outcome(query=plan.text, page=page, per_page=per_page, category=category or "", kind=kind or "")
+    if plan.empty:
+        return outcome
+    ensure_index()
+    cache = current_app.extensions["tier0_search_cache"]
+    key = (indexing.search_version(), plan.text, outcome.category, outcome.kind, page, per_page)
+    ranked = cache.get(key)
+    if ranked is None:
+        ranked = _ranked(plan, outcome.category or None, outcome.kind or None, (page - 1) * per_page, per_page)
+        cache.put(key, ranked)
+    outcome.total, hits, outcome.suggestion = ranked
+    # The database has the last word: only articles public right now are shown, whatever the index says.
+    ids = [article_id for article_id, _, _ in hits]
+    articles = {
+        a.id: a
+        for a in db.session.execute(
+            public_articles().where(Article.id.in_(ids)).options(
+                selectinload(Article.published_revision), selectinload(Article.category))
+        ).scalars()
+    } if ids else {}
+    start = (page - 1) * per_page
+    outcome.results = [
+        Result(article=articles[article_id], snippet=snippet, score=score, position=start + i + 1)
+        for i, (article_id, snippet, score) in enumerate(hits)
+        if article_id in articles
     ]
-    title_hits = sum(case((title.like(_like(w), escape="\\"), 1), else_=0) for w in words)
-    base = public_articles().join(Revision, Revision.id == Article.published_revision_id).where(*conditions)
-    total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    rows = db.session.execute(
-        base.order_by(title_hits.desc(), Article.position, Revision.title)
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    ).scalars().all()
-    return rows, total
+    return outcome
+
+
+def suggest(raw, limit=5):
+    """Up to ``limit`` public articles whose titles start with the words typed so far."""
+    text = " ".join(str(raw or "")[:100].split())
+    if len(text) < 2:
+        return []
+    ensure_index()
+    ids = [article_id for article_id, _ in _backend().suggest(text, limit=limit * 2)]
+    if not ids:
+        return []
+    found = {a.id: a for a in db.session.execute(
+        public_articles().where(Article.id.in_(ids)).options(selectinload(Article.published_revision))).scalars()}
+    return [found[i] for i in ids if i in found][:limit]
