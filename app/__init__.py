@@ -4,7 +4,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import auth, kb, search
+from app import api, auth, kb, search
 from app.auth.services import load_user
 from app.config import load_config
 from app.core import database, errors, security  # noqa: F401  (database registers SQLite settings)
@@ -55,6 +55,7 @@ def register_features(app):
     kb.register(app)
     search.register(app)
     auth.register(app)
+    api.register(app)
 
 
 def configure_templates(app):

@@ -66,26 +66,36 @@ def _truncate_postgres(app):
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
 
 
-@pytest.fixture
-def app(request, tmp_path, sqlite_template):
-    """A fresh app on SQLite (default) or PostgreSQL (parametrize indirectly with 'postgres')."""
-    # TIER0_TEST_BACKEND=postgres runs every app-based test on PostgreSQL instead of SQLite.
-    backend = getattr(request, "param", os.environ.get("TIER0_TEST_BACKEND", "sqlite"))
-    instance = tmp_path / "instance"
-    instance.mkdir()
+def make_app(request, backend, instance, extra=None):
+    """A fresh app on a migrated SQLite copy or on the shared PostgreSQL schema (emptied first)."""
+    instance.mkdir(parents=True, exist_ok=True)
     config = {**BASE_CONFIG, "INSTANCE_PATH": str(instance)}
     if backend == "postgres":
         config["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
+        config["SEARCH_BACKEND"] = "postgres"
     else:
-        shutil.copyfile(sqlite_template, instance / "tier0.db")
-    config.update(_marker_config(request))
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), instance / "tier0.db")
+    config.update(extra or {})
     application = create_app(config)
     if backend == "postgres":
         _truncate_postgres(application)
-    yield application
+    return application
+
+
+def _dispose(application):
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(request, tmp_path):
+    """A fresh app on SQLite (default) or PostgreSQL (parametrize indirectly with 'postgres')."""
+    # TIER0_TEST_BACKEND=postgres runs every app-based test on PostgreSQL instead of SQLite.
+    backend = getattr(request, "param", os.environ.get("TIER0_TEST_BACKEND", "sqlite"))
+    application = make_app(request, backend, tmp_path / "instance", _marker_config(request))
+    yield application
+    _dispose(application)
 
 
 def _marker_config(request):

@@ -19,7 +19,7 @@ PHRASE = re.compile(r'"([^"]+)"')
 STOP_WORDS = frozenset(
     "a an and are as at be by can do does for from has have how i if in is it my of on or so the this to "
     "was what when where which who why will with you your me we our not no us am "
-    "cant cannot dont doesnt didnt wont isnt arent wasnt im ive its get got".split()
+    "cant cannot dont doesnt didnt wont isnt arent wasnt im ive its get got many much".split()
 )
 
 

@@ -83,12 +83,15 @@ def ensure_index():
 
 
 def _ranked(plan, category, kind, offset, limit):
-    """(total, hits, suggestion) from the backend: all words first, any word when that finds nothing."""
+    """(total, hits, suggestion) from the backend.
+
+    Any word may match and the ranking puts articles matching more of them (and in their titles) first:
+    visitors describe problems in words an article may not use ("my listing is not in search results"),
+    and requiring every word hid the right article in such queries on the default content.
+    """
     backend = _backend()
     plan = correct_plan(plan, backend, current_app.extensions["tier0_synonyms"])
-    page = backend.search(plan, "and", category, kind, offset, limit)
-    if page.total == 0 and len(plan.slots) > 1:
-        page = backend.search(plan, "or", category, kind, offset, limit)
+    page = backend.search(plan, "or", category, kind, offset, limit)
     # A corrected word was not in the index at all, so offering the known spelling always helps.
     suggestion = plan.suggestion()
     return page.total, [(h.article_id, h.snippet, h.score) for h in page.hits], suggestion
