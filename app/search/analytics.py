@@ -39,8 +39,10 @@ def mark_escalated(visitor_key, since=None):
 
 
 def _on_inquiry_created(sender, visitor_key=None, **kwargs):
+    """Receiver of signals.inquiry_created; the sender is the app."""
     if visitor_key:
-        mark_escalated(visitor_key)
+        with sender.app_context():
+            mark_escalated(visitor_key)
 
 
 signals.inquiry_created.connect(_on_inquiry_created)
