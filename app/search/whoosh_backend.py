@@ -106,13 +106,18 @@ class WhooshBackend:
         return self._ix
 
     def _searcher(self):
-        """A per-thread searcher, refreshed when the index changed."""
+        """A per-thread searcher, reopened when the index changed.
+
+        Not ``Searcher.refresh()``: it reuses segment readers, and a reused segment keeps its old set
+        of deleted documents, so a replaced article would still be found by its old words.
+        """
         searcher = getattr(self._local, "searcher", None)
+        if searcher is not None and not searcher.up_to_date():
+            searcher.close()
+            searcher = None
         if searcher is None:
             searcher = self.ix.searcher()
-        else:
-            searcher = searcher.refresh()
-        self._local.searcher = searcher
+            self._local.searcher = searcher
         return searcher
 
     # -- querying ------------------------------------------------------------------------------

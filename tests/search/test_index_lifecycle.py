@@ -155,3 +155,21 @@ def test_check_command_reports_drift(app, runner, site):
     assert result.exit_code == 1
     assert "missing: 1, stale: 0, extra: 0" in result.output
     assert f"missing article ids: {invoices}" in result.output
+
+
+@BOTH_BACKENDS
+def test_cached_results_are_dropped_by_the_next_index_change(ctx, site):
+    assert slugs("zanzibarian") == ["refunds"]  # now cached
+    article = kb.get_article("refunds")
+    kb.publish(article, kb.add_revision(article, "Refunds", "", "Nothing about that word any more."))
+    db.session.commit()
+
+    assert slugs("zanzibarian") == []
+
+
+def test_repeated_query_is_served_from_the_cache(ctx, site, monkeypatch):
+    assert slugs("quixotic") == ["invoices"]
+    backend = ctx.extensions["tier0_search"]
+    monkeypatch.setattr(backend, "search", lambda *a, **k: pytest.fail("the backend was asked again"))
+
+    assert slugs("quixotic") == ["invoices"]
