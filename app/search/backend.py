@@ -55,7 +55,28 @@ class SearchBackend(Protocol):
         """{article_id: revision_id} of everything in the index (for drift checks)."""
 
 
+SNIPPET_CHARS = 240
+
+
+def trim_snippet(text, limit=SNIPPET_CHARS):
+    """At most about ``limit`` characters around the first highlighted word, cut between words."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    first = max(text.find(MARK_START), 0)
+    start = max(0, first - limit // 4)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = start + limit
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > first else end
+    piece = text[start:end]
+    if piece.count(MARK_START) > piece.count(MARK_END):
+        piece += MARK_END
+    return ("… " if start else "") + piece + (" …" if end < len(text) else "")
+
+
 def marked_snippet(text):
     """HTML of a snippet whose highlighted words are wrapped in MARK_START/MARK_END: escaped text + <mark>."""
-    escaped = str(escape(text or ""))
+    escaped = str(escape(trim_snippet(text)))
     return Markup(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))

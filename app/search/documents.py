@@ -13,6 +13,8 @@ from app.kb.services import public_articles
 # Private-use characters mark highlighted words in snippets; they are removed from indexed text.
 MARK_START, MARK_END = "\ue000", "\ue001"
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000\ue001]")
+# Table cells and list items end with a separator so snippets do not run them together.
+_ITEM_END = re.compile(r"</(td|th|li)>", re.I)
 
 
 @dataclass
@@ -40,7 +42,7 @@ def build_document(article):
     """The SearchDoc of a public article (its published revision)."""
     revision = article.published_revision
     rendered = render_markdown(revision.body)
-    body = re.sub(r"\s+", " ", strip_tags(rendered.html)).strip()
+    body = re.sub(r"\s+", " ", strip_tags(_ITEM_END.sub(" · </\\1>", rendered.html))).strip()
     return SearchDoc(
         article_id=article.id,
         revision_id=revision.id,

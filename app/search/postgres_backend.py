@@ -21,7 +21,7 @@ from app.search.whoosh_backend import IndexBusy
 LOCK_KEY = 7_312_024  # advisory lock id for index writers
 CONFIG = "english"
 RANK_WEIGHTS = "{0.1, 0.35, 0.5, 1.0}"  # D (body), C (headings), B (summary, tags), A (title)
-HEADLINE_OPTIONS = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=2, MaxWords=30, MinWords=12, "
+HEADLINE_OPTIONS = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=1, MaxWords=35, MinWords=15, "
                     'FragmentDelimiter=" … "')
 
 UPSERT = text(f"""

@@ -162,11 +162,11 @@ class WhooshBackend:
             filters.append(Term("kind", kind))
         searcher = self._searcher()
         results = searcher.search(query, limit=offset + limit, filter=And(filters) if filters else None, terms=True)
-        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
         results.formatter = MarkFormatter()
         hits = []
         for hit in results[offset:offset + limit]:
-            text = hit.highlights("body", top=2) or hit.highlights("summary") or hit.get("summary") or hit["body"][:200]
+            text = hit.highlights("body", top=1) or hit.highlights("summary") or hit.get("summary") or hit["body"][:200]
             hits.append(SearchHit(article_id=int(hit["article_id"]), slug=hit["slug"], score=float(hit.score),
                                   snippet=marked_snippet(text)))
         return SearchPage(total=len(results), hits=hits)
