@@ -169,7 +169,8 @@ class WhooshBackend:
             text = hit.highlights("body", top=1) or hit.highlights("summary") or hit.get("summary") or hit["body"][:200]
             hits.append(SearchHit(article_id=int(hit["article_id"]), slug=hit["slug"], score=float(hit.score),
                                   snippet=marked_snippet(text)))
-        return SearchPage(total=len(results), hits=hits)
+        # docs(): the matches after the filter (len(results) counts them before it)
+        return SearchPage(total=len(results.docs()), hits=hits)
 
     def suggest(self, prefix, limit=5):
         """Titles whose words start with what was typed."""

@@ -119,3 +119,10 @@ def test_suggest_returns_titles_starting_with_the_typed_words(indexed_app):
 
     assert titles and all(any(w.lower().startswith("pay") for w in t.split()) for t in titles)
     assert two_words[0] == "My payment failed"
+
+
+def test_filtered_total_counts_only_what_the_filter_lets_through(indexed_app):
+    with indexed_app.app_context():
+        outcome = services.search("refund", kind="faq", per_page=50)
+
+    assert outcome.total == len(outcome.results) > 0
