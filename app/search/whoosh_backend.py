@@ -124,7 +124,7 @@ class WhooshBackend:
     def _analyze(self, words):
         return [token.text for token in STEMMED(" ".join(words), mode="query")]
 
-    def _alternative(self, words, boost):
+    def _alternative(self, words, boost, exact):
         terms = self._analyze(words)
         if not terms:
             return None
@@ -132,15 +132,17 @@ class WhooshBackend:
         for field_name in FIELD_BOOSTS:
             if len(terms) == 1:
                 clauses.append(Term(field_name, terms[0], boost=boost))
-            else:
+            elif exact:
                 clauses.append(Phrase(field_name, terms, slop=1, boost=boost))
+            else:  # a several-word synonym: its words in the same field, cheaper than a phrase
+                clauses.append(And([Term(field_name, t) for t in terms], boost=boost))
         return Or(clauses)
 
     def _slot(self, slot):
         parts = []
         for words in slot.alternatives:
             boost = TYPO_BOOST if slot.corrected and words == (slot.corrected,) else 1.0
-            part = self._alternative(words, boost)
+            part = self._alternative(words, boost, exact=slot.phrase)
             if part is not None:
                 parts.append(part)
         return Or(parts) if parts else None
