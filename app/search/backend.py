@@ -45,10 +45,11 @@ class SearchBackend(Protocol):
     def needs_rebuild(self) -> bool:
         """True when the index is missing or unreadable (the caller then rebuilds it from the database)."""
 
-    def writing(self, clear=False):
+    def writing(self, clear=False, size=0):
         """Context manager: a writer (``add(doc)``, ``remove(article_id)``) holding the index's write lock.
 
-        Commits when the block ends; with clear=True what was added replaces the whole index.
+        Commits when the block ends; with clear=True what was added replaces the whole index
+        (``size``, the number of documents to come, lets a backend pick a faster way to write many).
         """
 
     def indexed_revisions(self) -> dict:

@@ -125,7 +125,9 @@ def reindex_all(app, progress=None):
     backend = backend_for(app)
     with app.app_context():
         try:
-            with backend.writing(clear=True) as writer:
+            size = len(public_revision_ids())
+            with backend.writing(clear=True, size=size) as writer:
+                # Read the articles only while holding the lock, so no newer drain can be overwritten.
                 last_job = db.session.execute(select(func.max(SearchPending.id))).scalar()
                 documents = public_documents()
                 for doc in progress(documents) if progress else documents:

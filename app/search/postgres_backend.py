@@ -158,7 +158,7 @@ class PostgresBackend:
 
     # -- writing -------------------------------------------------------------------------------
     @contextmanager
-    def writing(self, clear=False):
+    def writing(self, clear=False, size=0):
         """One transaction holding the writers' advisory lock (IndexBusy after lock_timeout)."""
         with db.engine.connect() as conn:
             with conn.begin():

@@ -173,3 +173,16 @@ def test_repeated_query_is_served_from_the_cache(ctx, site, monkeypatch):
     monkeypatch.setattr(backend, "search", lambda *a, **k: pytest.fail("the backend was asked again"))
 
     assert slugs("quixotic") == ["invoices"]
+
+
+def test_large_rebuild_uses_two_processes_and_finds_everything(app, runner, site, monkeypatch):
+    from app.search import whoosh_backend
+
+    monkeypatch.setattr(whoosh_backend, "PARALLEL_REBUILD_SIZE", 1)  # as for a big help center
+
+    result = runner.invoke(args=["search", "reindex"])
+
+    assert "indexed: 2 articles" in result.output
+    with app.app_context():
+        assert slugs("zanzibarian") == ["refunds"] and slugs("quixotic") == ["invoices"]
+        assert indexing.drift(app) == ([], [], [])
