@@ -82,19 +82,17 @@ def ensure_index():
         indexing.drain(app)
 
 
-def _ranked(plan, category, kind, offset, limit):
-    """(total, hits, suggestion) from the backend.
+def rank(backend, synonyms, plan, category=None, kind=None, offset=0, limit=10):
+    """(total, [(article_id, snippet, score)], suggestion) for a plan; no Flask needed (bench/search.py uses it).
 
     Any word may match and the ranking puts articles matching more of them (and in their titles) first:
     visitors describe problems in words an article may not use ("my listing is not in search results"),
     and requiring every word hid the right article in such queries on the default content.
     """
-    backend = _backend()
-    plan = correct_plan(plan, backend, current_app.extensions["tier0_synonyms"])
+    plan = correct_plan(plan, backend, synonyms)
     page = backend.search(plan, "or", category, kind, offset, limit)
     # A corrected word was not in the index at all, so offering the known spelling always helps.
-    suggestion = plan.suggestion()
-    return page.total, [(h.article_id, h.snippet, h.score) for h in page.hits], suggestion
+    return page.total, [(h.article_id, h.snippet, h.score) for h in page.hits], plan.suggestion()
 
 
 def search(raw, category="", kind="", page=1, per_page=10):
@@ -110,7 +108,8 @@ def search(raw, category="", kind="", page=1, per_page=10):
     key = (indexing.search_version(), plan.text, outcome.category, outcome.kind, page, per_page)
     ranked = cache.get(key)
     if ranked is None:
-        ranked = _ranked(plan, outcome.category or None, outcome.kind or None, (page - 1) * per_page, per_page)
+        ranked = rank(_backend(), current_app.extensions["tier0_synonyms"], plan, outcome.category or None,
+                      outcome.kind or None, (page - 1) * per_page, per_page)
         cache.put(key, ranked)
     outcome.total, hits, outcome.suggestion = ranked
     # The database has the last word: only articles public right now are shown, whatever the index says.
