@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench-pages install clean
+.PHONY: run test bench-pages bench-search install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench-pages: $(VENV)/.installed-test
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } \
 		|| echo "wrk is not installed: falling back to the Python load generator (less precise)"
 	$(BIN)/python bench/pages.py
+
+## Search benchmark: Whoosh index build, update and query latency against SQLite FTS5 (writes bench/results/search.md)
+bench-search: $(VENV)/.installed-test
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -208,7 +208,7 @@ class WhooshBackend:
         """
         options = {"limitmb": 256}
         if clear and size >= PARALLEL_REBUILD_SIZE and (os.cpu_count() or 1) > 1:
-            options = {"limitmb": 512, "procs": 2, "multisegment": True}
+            options = {"limitmb": 1024, "procs": 2, "multisegment": True}  # up to ~1 GB per process
         try:
             writer = self.ix.writer(timeout=self.lock_timeout, delay=0.05, **options)
         except LockError as exc:
