@@ -7,6 +7,10 @@ from markupsafe import Markup, escape
 from app.search.documents import MARK_END, MARK_START
 
 
+class IndexBusy(RuntimeError):
+    """Another process held the index's write lock for longer than the timeout."""
+
+
 @dataclass
 class SearchHit:
     """One ranked result (article id and slug; the service joins the rest from the database)."""

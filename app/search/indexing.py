@@ -16,7 +16,7 @@ from app.extensions import db
 from app.kb.models import Article, Category, Revision
 from app.search.documents import public_documents, public_revision_ids
 from app.search.models import SearchPending, SearchState
-from app.search.whoosh_backend import IndexBusy
+from app.search.backend import IndexBusy
 
 DRAIN_BATCH = 500
 

@@ -13,10 +13,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
-from app.search.backend import SearchHit, SearchPage, marked_snippet
+from app.search.backend import IndexBusy, SearchHit, SearchPage, marked_snippet
 from app.search.documents import MARK_END, MARK_START
 from app.search.query import STOP_WORDS, words_of
-from app.search.whoosh_backend import IndexBusy
 
 LOCK_KEY = 7_312_024  # advisory lock id for index writers
 CONFIG = "english"

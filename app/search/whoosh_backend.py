@@ -17,7 +17,7 @@ from whoosh.index import LockError
 from whoosh.query import And, Or, Phrase, Term
 from whoosh.writing import CLEAR
 
-from app.search.backend import SearchHit, SearchPage, marked_snippet
+from app.search.backend import IndexBusy, SearchHit, SearchPage, marked_snippet
 from app.search.documents import MARK_END, MARK_START
 from app.search.query import STOP_WORDS
 
@@ -56,10 +56,6 @@ class MarkFormatter(highlight.Formatter):
 
     def format_token(self, text, token, replace=False):
         return MARK_START + highlight.get_text(text, token, replace) + MARK_END
-
-
-class IndexBusy(RuntimeError):
-    """Another process held the index lock for longer than the timeout."""
 
 
 class WhooshBackend:
