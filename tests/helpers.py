@@ -14,6 +14,10 @@ BOTH_BACKENDS = pytest.mark.parametrize(
 )
 
 
+# Tests of the Whoosh index files themselves: always on SQLite + Whoosh, whatever TIER0_TEST_BACKEND says.
+WHOOSH_ONLY = pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+
+
 def schema_url(base_url, schema):
     """A PostgreSQL URL whose connections use ``schema`` first (then public, where extensions live)."""
     from urllib.parse import quote

@@ -10,7 +10,7 @@ from app.kb import services as kb
 from app.kb.sync import sync_directory
 from app.search import indexing, services
 from app.search.models import SearchPending
-from tests.helpers import BOTH_BACKENDS, article_file, write
+from tests.helpers import BOTH_BACKENDS, WHOOSH_ONLY, article_file, write
 
 
 def slugs(query):
@@ -91,6 +91,7 @@ def test_changes_are_applied_incrementally_not_by_a_rebuild(ctx, site, monkeypat
     assert slugs("xylophones") == ["refunds"]
 
 
+@WHOOSH_ONLY
 def test_missing_index_is_rebuilt_from_the_database(app, site):
     shutil.rmtree(Path(app.instance_path) / "search-index")
     app.extensions["tier0_search"]._ix = None  # as in a worker that starts now
@@ -101,6 +102,7 @@ def test_missing_index_is_rebuilt_from_the_database(app, site):
 
 # Whoosh leaves the broken file open when it fails to read it; that leak is Whoosh's, not ours.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@WHOOSH_ONLY
 def test_unreadable_index_is_moved_aside_and_rebuilt(app, site):
     index_dir = Path(app.instance_path) / "search-index"
     for toc in index_dir.glob("_MAIN_*.toc"):
@@ -112,6 +114,7 @@ def test_unreadable_index_is_moved_aside_and_rebuilt(app, site):
     assert (Path(app.instance_path) / "search-index.broken").is_dir()
 
 
+@WHOOSH_ONLY
 @pytest.mark.app_config(SEARCH_LOCK_TIMEOUT=0.2)
 def test_a_busy_index_keeps_the_job_and_a_later_search_applies_it(app, site):
     backend = app.extensions["tier0_search"]
@@ -130,6 +133,7 @@ def test_a_busy_index_keeps_the_job_and_a_later_search_applies_it(app, site):
         assert db.session.execute(select(func.count(SearchPending.id))).scalar_one() == 0
 
 
+@WHOOSH_ONLY
 def test_reindex_command_rebuilds_with_a_progress_bar(runner, site):
     result = runner.invoke(args=["search", "reindex"])
 
@@ -175,6 +179,7 @@ def test_repeated_query_is_served_from_the_cache(ctx, site, monkeypatch):
     assert slugs("quixotic") == ["invoices"]
 
 
+@WHOOSH_ONLY
 def test_large_rebuild_uses_two_processes_and_finds_everything(app, runner, site, monkeypatch):
     from app.search import whoosh_backend
 

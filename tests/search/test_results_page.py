@@ -42,13 +42,15 @@ def test_zero_results_offer_popular_articles_the_faq_and_support(indexed_app):
 
 
 def test_snippets_escape_article_text(app, client, tmp_path):
-    write(tmp_path / "c", "general/html.md", article_file("Typing tags", "Never paste `<script>alert(1)</script>` into zebraword fields."))
+    body = "Remember that 5 < 6 & 7 > 3 and never paste `<script>alert(1)</script>` into zebraword fields."
+    write(tmp_path / "c", "general/html.md", article_file("Typing tags", body))
     with app.app_context():
         sync_directory(tmp_path / "c")
 
     html = page(client, q="zebraword")
+    snippet = html.split('<p class="snippet">')[1].split("</p>")[0]
 
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "5 &lt; 6 &amp; 7 &gt; 3" in snippet and "<mark>zebraword</mark>" in snippet
     assert "<script>alert(1)</script>" not in html
 
 
