@@ -162,7 +162,10 @@ class WhooshBackend:
         if kind:
             filters.append(Term("kind", kind))
         searcher = self._searcher()
-        results = searcher.search(query, limit=offset + limit, filter=And(filters) if filters else None, terms=True)
+        allowed = And(filters) if filters else None
+        if allowed is not None and not any(True for _ in searcher.docs_for_query(allowed)):
+            return SearchPage(total=0, hits=[])  # Whoosh ignores a filter that matches nothing
+        results = searcher.search(query, limit=offset + limit, filter=allowed, terms=True)
         results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
         results.formatter = MarkFormatter()
         hits = []

@@ -126,3 +126,11 @@ def test_filtered_total_counts_only_what_the_filter_lets_through(indexed_app):
         outcome = services.search("refund", kind="faq", per_page=50)
 
     assert outcome.total == len(outcome.results) > 0
+
+
+@pytest.mark.parametrize("filters", [{"category": "no-such-category"}, {"kind": "troubleshooter"}])
+def test_a_filter_that_matches_nothing_gives_no_results_and_a_zero_total(indexed_app, filters):
+    with indexed_app.app_context():
+        outcome = services.search("password", **filters)
+
+    assert outcome.total == 0 and outcome.results == []
