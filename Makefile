@@ -41,7 +41,7 @@ bench-pages: $(VENV)/.installed-test
 		|| echo "wrk is not installed: falling back to the Python load generator (less precise)"
 	$(BIN)/python bench/pages.py
 
-## Search benchmark: Whoosh index build, update and query latency against SQLite FTS5 (writes bench/results/search.md)
+## Search benchmark: the app's search backend (index build, update, query latency) against plain SQLite FTS5 (writes bench/results/search.md)
 bench-search: $(VENV)/.installed-test
 	$(BIN)/python bench/search.py
 

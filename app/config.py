@@ -32,8 +32,8 @@ class Config:
     RATELIMIT_KEY_PREFIX = "tier0"
     LOGIN_RATE_LIMIT = "10 per minute"
 
-    SEARCH_BACKEND = "whoosh"  # or "postgres" (needs a PostgreSQL database)
-    SEARCH_INDEX_DIR = ""  # default: <instance>/search-index
+    SEARCH_BACKEND = "sqlite"  # SQLite FTS5 file; or "whoosh" (pure Python), "postgres" (needs a PostgreSQL database)
+    SEARCH_INDEX_DIR = ""  # where the index lives: default <instance>/search.sqlite3 (sqlite), <instance>/search-index (whoosh)
     SEARCH_LOCK_TIMEOUT = 10.0  # seconds a writer waits for the index lock before leaving the job queued
 
     PROXY_FIX = 0  # number of trusted proxies in front of the app (X-Forwarded-*)

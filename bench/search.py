@@ -1,18 +1,20 @@
-"""Search benchmark: the Whoosh backend against a SQLite FTS5 reference, on a synthetic corpus.
+"""Search benchmark: the app's search backends against a plain SQLite FTS5 reference, on a synthetic corpus.
 
 `make bench-search` (= `.venv/bin/python bench/search.py`) does, for each corpus size N:
 
 1. generates N synthetic help articles (deterministic, fixed seed): ~600-word bodies drawn with
    Zipf-like frequencies from a list of 3,600 help-center and general English words, titles of 4-8
    words, ~20-word summaries, 2-4 `##` headings, 1-3 tags;
-2. rebuilds a Whoosh index of them in a temporary folder through the app's own
-   `WhooshBackend.writing(clear=True)` (a full reindex) and times it;
+2. rebuilds the app backend's index of them in a temporary folder through its own
+   `writing(clear=True)` (a full reindex) and times it — the default `sqlite` backend
+   (`SqliteBackend`, FTS5), or `whoosh` with `--backends sqlite,whoosh`;
 3. times single-article updates (one `writing()` with one `add(doc)` of a changed revision);
 4. runs a fixed set of 60 queries (1-4 words, typos, quoted phrases) exactly as the app does,
    uncached: `build_plan` with the bundled synonyms, then `app.search.services.rank` (typo
    correction and the ranked search); p50/p95 latency;
-5. builds the same corpus into SQLite FTS5 (porter tokenizer, bm25 with the app's column weights)
-   and runs the same queries (AND, then OR when no rows; LIMIT 10) as the reference;
+5. builds the same corpus into one plain SQLite FTS5 table (porter tokenizer, bm25 with the app's
+   column weights) and runs the same queries (AND, then OR when no rows; LIMIT 10) as the reference:
+   what a bare FTS5 search costs, without the app's ranking, typo correction or snippets;
 6. measures a result-cache hit with the app's `ResultCache` and checks that a new index version
    does not reuse an entry;
 7. prints a Markdown table per size and PASS/FAIL per target, and writes the tables to
@@ -45,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 from app.search.documents import SearchDoc  # noqa: E402
 from app.search.query import STOP_WORDS, Synonyms, build_plan, words_of  # noqa: E402
 from app.search.services import ResultCache, rank  # noqa: E402
+from app.search.sqlite_backend import SqliteBackend  # noqa: E402
 from app.search.whoosh_backend import WhooshBackend  # noqa: E402
 
 RESULTS_FILE = BENCH_DIR / "results" / "search.md"
@@ -55,7 +58,7 @@ TARGET_REINDEX_S = 40.0
 TARGET_UPDATE_MS = 150.0
 TARGET_P95_RATIO = 1.5
 PER_PAGE = 10
-# FTS5 reference: the app's field boosts (app/search/whoosh_backend.py FIELD_BOOSTS), one per column.
+# FTS5 reference: the app's field weights (app/search/sqlite_backend.py WEIGHTS), one per column.
 FTS_COLUMNS = ("article_id", "title", "summary", "tags", "headings", "body")
 FTS_WEIGHTS = (0.0, 4.0, 2.0, 2.0, 1.5, 1.0)
 
@@ -190,7 +193,7 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-# ---------------------------------------------------------------- Whoosh (the app's backend)
+# ---------------------------------------------------------------- the app's backend
 
 
 def ranked(backend, raw, synonyms):
@@ -202,8 +205,19 @@ def ranked(backend, raw, synonyms):
     return total, hits, suggestion, "or"
 
 
-def whoosh_build(directory, docs):
-    backend = WhooshBackend(directory)
+LABELS = {"sqlite": "SQLite FTS5 backend", "whoosh": "Whoosh backend"}
+
+
+def make_backend(name, workdir, n):
+    """(backend, index path) of an app backend in the work folder."""
+    if name == "whoosh":
+        path = os.path.join(workdir, f"whoosh-{n}")
+        return WhooshBackend(path), path
+    path = os.path.join(workdir, f"app-{n}.sqlite3")
+    return SqliteBackend(path), path
+
+
+def backend_build(backend, docs):
     backend.needs_rebuild()  # creates the empty index, as the app does before its first reindex
     # As app.search.indexing.reindex_all: it tells the backend how many articles are coming, when it can.
     size = {"size": len(docs)} if "size" in inspect.signature(backend.writing).parameters else {}
@@ -214,7 +228,7 @@ def whoosh_build(directory, docs):
     return backend, time.perf_counter() - start
 
 
-def whoosh_updates(backend, corpus, docs, count):
+def backend_updates(backend, corpus, docs, count):
     """Seconds per single-article update: one writing() block adding one changed revision."""
     times = []
     n = len(docs)
@@ -230,6 +244,9 @@ def whoosh_updates(backend, corpus, docs, count):
 
 
 def close_backend(backend):
+    if isinstance(backend, SqliteBackend):
+        backend.close()
+        return
     searcher = getattr(backend._local, "searcher", None)
     if searcher is not None:
         searcher.close()
@@ -296,7 +313,7 @@ def timed_queries(run, rounds):
     return times
 
 
-def bench_size(n, rounds, updates, workdir):
+def bench_size(n, rounds, updates, workdir, backend_name="sqlite"):
     result = {"n": n}
     t0 = time.perf_counter()
     corpus, docs = make_corpus(n)
@@ -305,27 +322,27 @@ def bench_size(n, rounds, updates, workdir):
     log(f"N={n:,}: corpus generated in {fmt_s(result['generate_s'])}")
     synonyms = Synonyms(str(SYNONYMS_FILE))
 
-    # Whoosh: full reindex, queries, single-article updates.
-    index_dir = os.path.join(workdir, f"whoosh-{n}")
-    backend, result["whoosh_build_s"] = whoosh_build(index_dir, docs)
-    result["whoosh_bytes"] = dir_size(index_dir)
-    log(f"N={n:,}: Whoosh full reindex {fmt_s(result['whoosh_build_s'])}")
+    # The app backend: full reindex, queries, single-article updates.
+    backend, index_path = make_backend(backend_name, workdir, n)
+    label = LABELS[backend_name]
+    result["backend"] = backend_name
+    backend, result["app_build_s"] = backend_build(backend, docs)
+    result["app_bytes"] = dir_size(index_path) if os.path.isdir(index_path) else os.path.getsize(index_path)
+    log(f"N={n:,}: {label} full reindex {fmt_s(result['app_build_s'])}")
 
     modes = {}
 
-    def run_whoosh(raw):
+    def run_app(raw):
         modes[raw] = ranked(backend, raw, synonyms)
 
-    whoosh_times = timed_queries(run_whoosh, rounds)
-    result["whoosh_q"] = whoosh_times
-    result["whoosh_modes"] = {raw: r[3] for raw, r in modes.items()}
+    result["app_q"] = timed_queries(run_app, rounds)
     result["zero_results"] = sum(1 for r in modes.values() if r[0] == 0)
     result["corrected"] = sum(1 for r in modes.values() if r[2])
-    log(f"N={n:,}: Whoosh queries done")
+    log(f"N={n:,}: {label} queries done")
 
-    update_times = whoosh_updates(backend, corpus, docs, updates)
+    update_times = backend_updates(backend, corpus, docs, updates)
     result["update_s"] = update_times
-    log(f"N={n:,}: Whoosh updates median {fmt_ms(statistics.median(update_times))}")
+    log(f"N={n:,}: {label} updates median {fmt_ms(statistics.median(update_times))}")
 
     # Result cache: a hit against the uncached query, and no reuse across index versions.
     cache = ResultCache()
@@ -366,11 +383,20 @@ def bench_size(n, rounds, updates, workdir):
     result["cache_probe"] = (probe, new_doc.article_id, rank_of(new_doc.article_id, before[1]),
                              rank_of(new_doc.article_id, after[1]))
     # How broad the queries are on this corpus: share of articles containing each (non-typo) query word.
-    reader = backend._searcher().reader()
     query_words = sorted({w for raw in QUERIES if raw not in TYPO_QUERIES for w in words_of(raw) if w not in STOP_WORDS})
-    result["word_share"] = statistics.median(reader.doc_frequency("words", w) / n for w in query_words)
+    holding = {w: 0 for w in query_words}
+    for doc in docs:
+        present = set(words_of(" ".join((doc.title, doc.summary, doc.tags, doc.headings, doc.body))))
+        for w in query_words:
+            holding[w] += w in present
+    result["word_share"] = statistics.median(holding[w] / n for w in query_words)
     close_backend(backend)
-    shutil.rmtree(index_dir, ignore_errors=True)
+    if os.path.isdir(index_path):
+        shutil.rmtree(index_path, ignore_errors=True)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(index_path + suffix):
+                os.remove(index_path + suffix)
 
     # SQLite FTS5 reference on the same corpus (with the updated articles).
     db_path = os.path.join(workdir, f"fts-{n}.sqlite")
@@ -405,12 +431,12 @@ def flat(times, only=None):
 
 def verdicts(r):
     """[(label, measured, target, passed)] for one size."""
-    wq, fq = flat(r["whoosh_q"]), flat(r["fts_q"])
+    wq, fq = flat(r["app_q"]), flat(r["fts_q"])
     w95, f95 = percentile(wq, 95), percentile(fq, 95)
     update = statistics.median(r["update_s"])
     return [
-        (f"full reindex of {r['n']:,} articles ≤ {TARGET_REINDEX_S:.0f} s", fmt_s(r["whoosh_build_s"]),
-         r["whoosh_build_s"] <= TARGET_REINDEX_S),
+        (f"full reindex of {r['n']:,} articles ≤ {TARGET_REINDEX_S:.0f} s", fmt_s(r["app_build_s"]),
+         r["app_build_s"] <= TARGET_REINDEX_S),
         (f"single-article update (median) ≤ {TARGET_UPDATE_MS:.0f} ms", fmt_ms(update),
          update * 1000 <= TARGET_UPDATE_MS),
         (f"uncached query p95 ≤ {TARGET_P95_RATIO} × FTS5 p95", f"{w95 / f95:.1f} × ({fmt_ms(w95)} vs {fmt_ms(f95)})",
@@ -420,35 +446,36 @@ def verdicts(r):
 
 def render(r, rounds):
     n = r["n"]
-    wq, fq, sq = flat(r["whoosh_q"]), flat(r["fts_q"]), flat(r["fts_snippet_q"])
+    wq, fq, sq = flat(r["app_q"]), flat(r["fts_q"]), flat(r["fts_snippet_q"])
+    label = LABELS[r["backend"]]
     typo = lambda raw: raw in TYPO_QUERIES  # noqa: E731
     plain = lambda raw: raw not in TYPO_QUERIES  # noqa: E731
     ups = r["update_s"]
     w50 = percentile(wq, 50)
     lines = [
-        f"### N = {n:,} articles",
+        f"### {label}, N = {n:,} articles",
         "",
         f"{date.today().isoformat()} — {machine()}; ~{r['words_per_doc']:.0f} body words per article; "
         f"{len(QUERIES)} queries × {rounds} rounds after one warm-up round; whole size took {fmt_s(r['total_s'])}.",
         "",
-        "| measure | Whoosh (app backend) | SQLite FTS5 (reference) |",
+        f"| measure | {label} (the app) | plain SQLite FTS5 (reference) |",
         "| --- | ---: | ---: |",
-        f"| full reindex / build | {fmt_s(r['whoosh_build_s'])} | {fmt_s(r['fts_build_s'])} |",
-        f"| index size on disk | {r['whoosh_bytes'] / 2**20:.0f} MiB | {r['fts_bytes'] / 2**20:.0f} MiB |",
+        f"| full reindex / build | {fmt_s(r['app_build_s'])} | {fmt_s(r['fts_build_s'])} |",
+        f"| index size on disk | {r['app_bytes'] / 2**20:.0f} MiB | {r['fts_bytes'] / 2**20:.0f} MiB |",
         f"| single-article update, median of {len(ups)} (p95, max) | {fmt_ms(statistics.median(ups))} "
         f"({fmt_ms(percentile(ups, 95))}, {fmt_ms(max(ups))}) | – |",
         f"| uncached query p50 | {fmt_ms(w50)} | {fmt_ms(percentile(fq, 50))} |",
         f"| uncached query p95 | {fmt_ms(percentile(wq, 95))} | {fmt_ms(percentile(fq, 95))} |",
-        f"| … p50 / p95 without the {len(TYPO_QUERIES)} typo queries | {fmt_ms(percentile(flat(r['whoosh_q'], plain), 50))} / "
-        f"{fmt_ms(percentile(flat(r['whoosh_q'], plain), 95))} | {fmt_ms(percentile(flat(r['fts_q'], plain), 50))} / "
+        f"| … p50 / p95 without the {len(TYPO_QUERIES)} typo queries | {fmt_ms(percentile(flat(r['app_q'], plain), 50))} / "
+        f"{fmt_ms(percentile(flat(r['app_q'], plain), 95))} | {fmt_ms(percentile(flat(r['fts_q'], plain), 50))} / "
         f"{fmt_ms(percentile(flat(r['fts_q'], plain), 95))} |",
-        f"| … p50 / p95 of the typo queries | {fmt_ms(percentile(flat(r['whoosh_q'], typo), 50))} / "
-        f"{fmt_ms(percentile(flat(r['whoosh_q'], typo), 95))} | {fmt_ms(percentile(flat(r['fts_q'], typo), 50))} / "
+        f"| … p50 / p95 of the typo queries | {fmt_ms(percentile(flat(r['app_q'], typo), 50))} / "
+        f"{fmt_ms(percentile(flat(r['app_q'], typo), 95))} | {fmt_ms(percentile(flat(r['fts_q'], typo), 50))} / "
         f"{fmt_ms(percentile(flat(r['fts_q'], typo), 95))} |",
-        f"| query p50 / p95 with snippets (FTS5 `snippet()`; Whoosh always highlights) | {fmt_ms(w50)} / "
+        f"| query p50 / p95 with snippets (FTS5 `snippet()`; the app always makes snippets) | {fmt_ms(w50)} / "
         f"{fmt_ms(percentile(wq, 95))} | {fmt_ms(percentile(sq, 50))} / {fmt_ms(percentile(sq, 95))} |",
-        f"| queries with no result (typo-corrected; fell back to OR) | {r['zero_results']} ({r['corrected']}; "
-        f"{sum(1 for m in r['whoosh_modes'].values() if m == 'or')}) | {r['fts_zero_results']} (–; –) |",
+        f"| queries with no result (typo-corrected) | {r['zero_results']} ({r['corrected']}) | "
+        f"{r['fts_zero_results']} (–) |",
         f"| repeated query, `ResultCache` hit (with `build_plan`) | {r['cache_get_s'] * 1e6:.2f} µs "
         f"({r['cache_plan_get_s'] * 1e6:.0f} µs), {w50 / r['cache_plan_get_s']:,.0f} × faster than p50 | – |",
         f"| after an index change (version bump) | {r['cache_misses_after_bump']}/{len(QUERIES)} entries not reused | – |",
@@ -488,6 +515,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="N=1000 only, 2 query rounds")
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds over the query set (default 5)")
     parser.add_argument("--updates", type=int, default=20, help="single-article updates timed (default 20)")
+    parser.add_argument("--backends", default="sqlite",
+                        help="app backends measured, comma-separated: sqlite (default), whoosh")
     parser.add_argument("--output", default=str(RESULTS_FILE), help="Markdown file written (default bench/results/search.md)")
     args = parser.parse_args(argv)
     try:
@@ -495,6 +524,9 @@ def main(argv=None):
     except ValueError:
         parser.error("--sizes takes comma-separated integers, e.g. 1000,10000")
     rounds = 2 if args.quick else args.rounds
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if not backends or any(b not in LABELS for b in backends):
+        parser.error(f"--backends takes a comma-separated list of {', '.join(LABELS)}")
     if not sizes or min(sizes) < 100 or rounds < 1 or args.updates < 1:
         parser.error("sizes must be ≥ 100; --rounds and --updates must be positive")
 
@@ -506,10 +538,11 @@ def main(argv=None):
     try:
         with tempfile.TemporaryDirectory(prefix="tier0-bench-search-") as workdir:
             for n in sizes:
-                result = bench_size(n, rounds, args.updates, workdir)
-                section = render(result, rounds)
-                print(section, flush=True)
-                sections.append(section)
+                for name in backends:
+                    result = bench_size(n, rounds, args.updates, workdir, name)
+                    section = render(result, rounds)
+                    print(section, flush=True)
+                    sections.append(section)
     except (Stopped, KeyboardInterrupt):
         print("stopped: temporary index and database removed", file=sys.stderr)
         return 1

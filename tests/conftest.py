@@ -67,9 +67,15 @@ def _truncate_postgres(app):
 
 
 def make_app(request, backend, instance, extra=None):
-    """A fresh app on a migrated SQLite copy or on the shared PostgreSQL schema (emptied first)."""
+    """A fresh app on a migrated SQLite copy or on the shared PostgreSQL schema (emptied first).
+
+    backend: "sqlite" (SQLite database, default FTS5 search), "whoosh" (SQLite database, Whoosh search)
+    or "postgres" (PostgreSQL database and search).
+    """
     instance.mkdir(parents=True, exist_ok=True)
     config = {**BASE_CONFIG, "INSTANCE_PATH": str(instance)}
+    if backend == "whoosh":
+        config["SEARCH_BACKEND"] = "whoosh"
     if backend == "postgres":
         config["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
         config["SEARCH_BACKEND"] = "postgres"

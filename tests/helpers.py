@@ -14,8 +14,14 @@ BOTH_BACKENDS = pytest.mark.parametrize(
 )
 
 
-# Tests of the Whoosh index files themselves: always on SQLite + Whoosh, whatever TIER0_TEST_BACKEND says.
-WHOOSH_ONLY = pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+# Search behaviour on every search backend: SQLite FTS5 (default), Whoosh, PostgreSQL.
+SEARCH_BACKENDS = pytest.mark.parametrize(
+    "app", ["sqlite", "whoosh", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
+# Tests of the index files themselves: the embedded backends, whatever TIER0_TEST_BACKEND says.
+FILE_BACKENDS = pytest.mark.parametrize("app", ["sqlite", "whoosh"], indirect=True)
+WHOOSH_ONLY = pytest.mark.parametrize("app", ["whoosh"], indirect=True)
 
 
 def schema_url(base_url, schema):

@@ -8,8 +8,16 @@ bp.cli.help = "Search index and search analytics."
 
 
 def create_backend(app):
-    """The configured backend (SEARCH_BACKEND: whoosh or postgres); nothing is opened yet."""
+    """The configured backend (SEARCH_BACKEND: sqlite, whoosh or postgres); nothing is opened yet."""
     name = app.config["SEARCH_BACKEND"]
+    if name == "sqlite":
+        from app.search.sqlite_backend import SqliteBackend, fts5_available
+
+        if fts5_available():
+            directory = app.config["SEARCH_INDEX_DIR"] or app.instance_path
+            return SqliteBackend(os.path.join(directory, "search.sqlite3"), lock_timeout=app.config["SEARCH_LOCK_TIMEOUT"])
+        app.logger.warning("this Python's SQLite has no FTS5: search uses the Whoosh backend instead")
+        name = "whoosh"
     if name == "whoosh":
         from app.search.whoosh_backend import WhooshBackend
 
@@ -19,7 +27,7 @@ def create_backend(app):
         from app.search.postgres_backend import PostgresBackend
 
         return PostgresBackend(lock_timeout=app.config["SEARCH_LOCK_TIMEOUT"])
-    raise RuntimeError(f"unknown SEARCH_BACKEND {name!r} (expected 'whoosh' or 'postgres')")
+    raise RuntimeError(f"unknown SEARCH_BACKEND {name!r} (expected 'sqlite', 'whoosh' or 'postgres')")
 
 
 def register(app):

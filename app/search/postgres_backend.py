@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from app.extensions import db
 from app.search.backend import IndexBusy, SearchHit, SearchPage, marked_snippet
 from app.search.documents import MARK_END, MARK_START
-from app.search.query import STOP_WORDS, words_of
+from app.search.query import vocabulary, words_of
 
 LOCK_KEY = 7_312_024  # advisory lock id for index writers
 CONFIG = "english"
@@ -39,11 +39,6 @@ ADD_WORDS = text("""
 INSERT INTO search_words (word, documents) VALUES (:word, :n)
 ON CONFLICT (word) DO UPDATE SET documents = search_words.documents + EXCLUDED.documents
 """)
-
-
-def vocabulary(*texts):
-    """The distinct words of a document, as typo correction compares them (stop words left out)."""
-    return {w[:80] for t in texts for w in words_of(t) if len(w) > 1 and w not in STOP_WORDS}
 
 
 def _doc_words(row):

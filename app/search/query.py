@@ -35,6 +35,11 @@ def words_of(text):
     return [re.sub(r"['’]", "", w) for w in WORD.findall(text.lower())]
 
 
+def vocabulary(*texts):
+    """The distinct words of a document, as typo correction compares them (stop words left out)."""
+    return {w[:80] for t in texts for w in words_of(t) if len(w) > 1 and w not in STOP_WORDS}
+
+
 @dataclass
 class Slot:
     """One thing the visitor asked for: alternatives (each a tuple of words; >1 word is a phrase)."""

@@ -9,7 +9,7 @@ import pytest
 from app.kb import services as kb
 from app.kb.sync import sync_directory
 from app.search import indexing, services
-from tests.helpers import BOTH_BACKENDS, PROJECT_ROOT, article_file, write
+from tests.helpers import SEARCH_BACKENDS, PROJECT_ROOT, article_file, write
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ WRITER = textwrap.dedent('''
 ''')
 
 
-@BOTH_BACKENDS
+@SEARCH_BACKENDS
 def test_four_processes_publishing_at_once_lose_nothing(app, tmp_path):
     root = tmp_path / "content"
     write(root, "general/shared.md", article_file("Shared", "start"))

@@ -1,5 +1,7 @@
 """The index follows every content change at once, survives a lost or broken index, and never loses a job."""
 import shutil
+import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from app.kb import services as kb
 from app.kb.sync import sync_directory
 from app.search import indexing, services
 from app.search.models import SearchPending
-from tests.helpers import BOTH_BACKENDS, WHOOSH_ONLY, article_file, write
+from tests.helpers import FILE_BACKENDS, SEARCH_BACKENDS, WHOOSH_ONLY, article_file, write
 
 
 def slugs(query):
@@ -27,13 +29,13 @@ def site(app, tmp_path):
     return root
 
 
-@BOTH_BACKENDS
+@SEARCH_BACKENDS
 def test_synced_articles_are_searchable_at_once(ctx, site):
     assert slugs("zanzibarian") == ["refunds"]
     assert slugs("quixotic") == ["invoices"]
 
 
-@BOTH_BACKENDS
+@SEARCH_BACKENDS
 def test_edit_replaces_the_indexed_text(ctx, site):
     article = kb.get_article("refunds")
     revision = kb.add_revision(article, "Refunds", "", "Refunds now take a marmalade form.")
@@ -45,7 +47,7 @@ def test_edit_replaces_the_indexed_text(ctx, site):
     assert db.session.execute(select(func.count(SearchPending.id))).scalar_one() == 0
 
 
-@BOTH_BACKENDS
+@SEARCH_BACKENDS
 @pytest.mark.parametrize("status", ["draft", "in_review", "archived"])
 def test_unpublished_articles_leave_the_index(ctx, site, status):
     kb.set_status(kb.get_article("refunds"), status)
@@ -55,7 +57,7 @@ def test_unpublished_articles_leave_the_index(ctx, site, status):
     assert slugs("quixotic") == ["invoices"]
 
 
-@BOTH_BACKENDS
+@SEARCH_BACKENDS
 def test_deleted_article_leaves_the_index(ctx, site):
     db.session.delete(kb.get_article("invoices"))
     db.session.commit()
@@ -91,54 +93,94 @@ def test_changes_are_applied_incrementally_not_by_a_rebuild(ctx, site, monkeypat
     assert slugs("xylophones") == ["refunds"]
 
 
-@WHOOSH_ONLY
+def _index_path(app):
+    """Where the embedded backend keeps its index."""
+    if app.config["SEARCH_BACKEND"] == "whoosh":
+        return Path(app.instance_path) / "search-index"
+    return Path(app.instance_path) / "search.sqlite3"
+
+
+def _as_new_worker(app):
+    """Forget the open index, as a worker process starting now would."""
+    backend = app.extensions["tier0_search"]
+    if app.config["SEARCH_BACKEND"] == "whoosh":
+        backend._ix = None
+    else:
+        backend.close()
+
+
+@FILE_BACKENDS
 def test_missing_index_is_rebuilt_from_the_database(app, site):
-    shutil.rmtree(Path(app.instance_path) / "search-index")
-    app.extensions["tier0_search"]._ix = None  # as in a worker that starts now
+    _as_new_worker(app)
+    path = _index_path(app)
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
 
     with app.app_context():
         assert slugs("quixotic") == ["invoices"]
 
 
+def _break(path):
+    if path.is_dir():  # Whoosh: the table of contents
+        for toc in path.glob("_MAIN_*.toc"):
+            toc.write_bytes(b"this is not an index")
+    else:
+        for extra in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            extra.unlink(missing_ok=True)
+        path.write_bytes(b"this is not an index" * 100)
+
+
 # Whoosh leaves the broken file open when it fails to read it; that leak is Whoosh's, not ours.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-@WHOOSH_ONLY
+@FILE_BACKENDS
 def test_unreadable_index_is_moved_aside_and_rebuilt(app, site):
-    index_dir = Path(app.instance_path) / "search-index"
-    for toc in index_dir.glob("_MAIN_*.toc"):
-        toc.write_bytes(b"this is not an index")
-    app.extensions["tier0_search"]._ix = None  # as in a worker that starts now
+    _as_new_worker(app)
+    path = _index_path(app)
+    _break(path)
 
     with app.app_context():
         assert slugs("zanzibarian") == ["refunds"]
-    assert (Path(app.instance_path) / "search-index.broken").is_dir()
+    assert Path(f"{path}.broken").exists()
 
 
-@WHOOSH_ONLY
+@contextmanager
+def _index_locked_elsewhere(app):
+    """Another process holding the index's write lock."""
+    if app.config["SEARCH_BACKEND"] == "whoosh":
+        holder = app.extensions["tier0_search"].ix.writer()
+        try:
+            yield
+        finally:
+            holder.cancel()
+    else:
+        holder = sqlite3.connect(_index_path(app), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+
+
+@FILE_BACKENDS
 @pytest.mark.app_config(SEARCH_LOCK_TIMEOUT=0.2)
 def test_a_busy_index_keeps_the_job_and_a_later_search_applies_it(app, site):
-    backend = app.extensions["tier0_search"]
-    holder = backend.ix.writer()  # another process holding the index lock
-    try:
-        with app.app_context():
-            article = kb.get_article("refunds")
-            kb.publish(article, kb.add_revision(article, "Refunds", "", "Now about octopuses."))
-            db.session.commit()  # the visitor's save succeeds although the index is locked
-            assert db.session.execute(select(func.count(SearchPending.id))).scalar_one() == 1
-    finally:
-        holder.cancel()
+    with _index_locked_elsewhere(app), app.app_context():
+        article = kb.get_article("refunds")
+        kb.publish(article, kb.add_revision(article, "Refunds", "", "Now about octopuses."))
+        db.session.commit()  # the visitor's save succeeds although the index is locked
+        assert db.session.execute(select(func.count(SearchPending.id))).scalar_one() == 1
 
     with app.app_context():
         assert slugs("octopuses") == ["refunds"]
         assert db.session.execute(select(func.count(SearchPending.id))).scalar_one() == 0
 
 
-@WHOOSH_ONLY
-def test_reindex_command_rebuilds_with_a_progress_bar(runner, site):
+@FILE_BACKENDS
+def test_reindex_command_rebuilds_with_a_progress_bar(app, runner, site):
     result = runner.invoke(args=["search", "reindex"])
 
     assert result.exit_code == 0, result.output
-    assert "indexed: 2 articles (whoosh)" in result.output
+    assert f"indexed: 2 articles ({app.config['SEARCH_BACKEND']})" in result.output
 
 
 def test_check_command_reports_no_drift(runner, site):
@@ -161,7 +203,7 @@ def test_check_command_reports_drift(app, runner, site):
     assert f"missing article ids: {invoices}" in result.output
 
 
-@BOTH_BACKENDS
+@SEARCH_BACKENDS
 def test_cached_results_are_dropped_by_the_next_index_change(ctx, site):
     assert slugs("zanzibarian") == ["refunds"]  # now cached
     article = kb.get_article("refunds")

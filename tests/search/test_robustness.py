@@ -34,6 +34,12 @@ ODD_QUERIES = [
     ("percent and underscore", "100% _refund_"),
     ("tsquery operators", "refund & !payment | <-> :*"),
     ("websearch syntax", '-refund or "payment'),
+    ("FTS5 NEAR", "NEAR(refund payment, 2)"),
+    ("FTS5 column filter", "{title summary}: refund"),
+    ("FTS5 column filter without braces", "title : refund - body : refund"),
+    ("FTS5 initial token", "^refund"),
+    ("FTS5 prefix and plus", "ref * + pay"),
+    ("FTS5 special columns", "rank:1 rowid:1 fts:refund"),
     ("private use characters", "\ue000refund\ue001"),
     ("invalid UTF-8 byte", "refund \udcff"),  # sent as the raw byte 0xff
     ("many words", " ".join(f"word{i}" for i in range(500))),
