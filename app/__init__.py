@@ -4,11 +4,12 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import api, auth, kb, search
+from app import api, auth, dashboard, kb, search
 from app.auth.services import load_user
 from app.config import load_config
 from app.core import database, errors, security  # noqa: F401  (database registers SQLite settings)
-from app.core.plugins import load_plugins
+from app.core.plugins import load_plugins, register_plugin_cli
+from app.core.security import csrf_token_for_template
 from app.extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
@@ -48,6 +49,10 @@ def configure_extensions(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to open that page."
     login_manager.user_loader(load_user)
+    # `flask db upgrade` applies every branch: the core's and each enabled plugin's.
+    for param in app.cli.commands["db"].commands["upgrade"].params:
+        if param.name == "revision":
+            param.default = "heads"
 
 
 def register_features(app):
@@ -56,12 +61,15 @@ def register_features(app):
     search.register(app)
     auth.register(app)
     api.register(app)
+    dashboard.register(app)
+    register_plugin_cli(app)
 
 
 def configure_templates(app):
     """Values every template may use."""
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["csrf_token"] = csrf_token_for_template
 
     @app.context_processor
     def site_context():

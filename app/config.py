@@ -14,7 +14,7 @@ class Config:
     SITE_TAGLINE = "Answers for buyers and sellers, any time."
     CONTACT_URL = "mailto:support@bazaarly.example"
     CONTENT_DIR = str(PROJECT_ROOT / "content")
-    PLUGINS: list[str] = []
+    PLUGINS: list[str] = ["feedback"]  # enabled plugins (see docs/plugins.md); [] turns them all off
     PLUGIN_SETTINGS: dict = {}
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in the instance folder

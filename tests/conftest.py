@@ -23,7 +23,7 @@ BASE_CONFIG = {
 def _migrate(uri, instance):
     app = create_app({**BASE_CONFIG, "INSTANCE_PATH": str(instance), "SQLALCHEMY_DATABASE_URI": uri})
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
 
 

@@ -24,7 +24,7 @@ def _diff(app):
 def test_upgrade_on_an_empty_sqlite_file_matches_the_models(tmp_path):
     app = create_app({**BASE_CONFIG, "INSTANCE_PATH": str(tmp_path)})
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
 
         assert _diff(app) == []
         tables = set(inspect(db.engine).get_table_names())
@@ -57,10 +57,10 @@ def test_downgrade_and_upgrade_again_on_postgresql(tmp_path):
         url = schema_url(base, schema)
         app = create_app({**BASE_CONFIG, "INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
-            upgrade()
+            upgrade(revision="heads")
             downgrade(revision="base")
             assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
-            upgrade()
+            upgrade(revision="heads")
             assert _diff(app) == []
             db.engine.dispose()
     finally:

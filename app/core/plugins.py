@@ -4,14 +4,19 @@ A plugin is a module with an attribute ``plugin``, an instance of :class:`Plugin
 name in ``PLUGINS`` config: first among installed distributions' entry points (group
 ``tier0.plugins``), then as the package ``plugins.<name>``; a dotted module path also works.
 Loading checks the naming rules and stops start-up with a :class:`PluginError` naming the rule.
+A plugin package with a ``migrations/versions`` folder keeps its own Alembic branch there;
+``flask db upgrade`` applies the core's and every enabled plugin's migrations.
 """
 import importlib
+import os
+import pkgutil
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 
 from flask import current_app
 from markupsafe import Markup
 
-from app.extensions import db
+from app.extensions import db, migrate
 
 ENTRY_POINT_GROUP = "tier0.plugins"
 
@@ -30,6 +35,30 @@ SLOTS = {
 
 class PluginError(RuntimeError):
     """A plugin could not be found or broke a loading rule."""
+
+
+@dataclass
+class Panel:
+    """A dashboard panel: ``render() -> HTML`` shown to staff whose role is in ``roles``."""
+
+    plugin: str
+    key: str
+    title: str
+    render: object
+    roles: tuple = ("lead", "admin")
+    url: object = None  # optional ``url() -> str`` of the panel's full page
+    order: int = 100
+
+
+@dataclass
+class PluginRegistry:
+    """Per-app plugin state, kept in ``app.extensions['tier0_plugins']``."""
+
+    plugins: dict = field(default_factory=dict)
+    slots: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
+    panels: list = field(default_factory=list)
+    migration_dirs: list = field(default_factory=list)
 
 
 class Plugin:
@@ -53,19 +82,16 @@ class Plugin:
             raise PluginError(f"plugin {self.name!r}: unknown template slot {slot_name!r} (known: {known})")
         registry(app).slots.setdefault(slot_name, []).append((self.name, render))
 
+    def add_panel(self, app, key, title, render, roles=("lead", "admin"), url=None, order=100):
+        """Add a dashboard panel: ``render() -> HTML`` for staff with one of ``roles`` (checked server-side)."""
+        if not key.isidentifier():
+            raise PluginError(f"plugin {self.name!r}: panel key {key!r} must be an identifier")
+        registry(app).panels.append(Panel(self.name, f"{self.name}_{key}", title, render, tuple(roles), url, order))
+
     def setting(self, key, app=None):
         """This plugin's value for setting ``key`` in the current (or given) app."""
         app = app or current_app
         return registry(app).settings[self.name][key]
-
-
-class PluginRegistry:
-    """Per-app plugin state, kept in ``app.extensions['tier0_plugins']``."""
-
-    def __init__(self):
-        self.plugins = {}
-        self.slots = {}
-        self.settings = {}
 
 
 def registry(app):
@@ -135,10 +161,50 @@ def load_plugins(app):
             raise PluginError(f"plugin {plugin.name!r} is listed twice in PLUGINS")
         reg.settings[plugin.name] = _resolve_settings(app, plugin)
         reg.plugins[plugin.name] = plugin
+        versions = _migrations_dir(module)
+        if versions:
+            reg.migration_dirs.append(versions)
         before = set(app.blueprints)
         plugin.init_app(app)
         _check_rules(app, plugin, module, before)
     app.jinja_env.globals["slot"] = render_slot
+
+
+def _migrations_dir(module):
+    """The plugin package's ``migrations/versions`` folder, when it has one."""
+    if not hasattr(module, "__path__"):
+        return None
+    versions = os.path.join(list(module.__path__)[0], "migrations", "versions")
+    return versions if os.path.isdir(versions) else None
+
+
+@migrate.configure
+def _add_plugin_migrations(config):
+    """Alembic sees the core's versions and each enabled plugin's branch."""
+    dirs = registry(current_app).migration_dirs
+    if dirs:
+        core = os.path.join(config.get_main_option("script_location"), "versions")
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join([core, *dirs]))
+    return config
+
+
+def available_plugins():
+    """{name: where} of every plugin that could be enabled: entry points, then packages in plugins/."""
+    found = {ep.name: f"entry point {ep.value}" for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    try:
+        package = importlib.import_module("plugins")
+    except ModuleNotFoundError:
+        return found
+    for info in pkgutil.iter_modules(package.__path__):
+        found.setdefault(info.name, f"package plugins.{info.name}")
+    return found
+
+
+def visible_panels(role):
+    """Dashboard panels a user with ``role`` may see, in order."""
+    panels = [p for p in registry(current_app).panels if role in p.roles]
+    return sorted(panels, key=lambda p: p.order)
 
 
 def render_slot(slot_name, **arguments):
@@ -147,3 +213,21 @@ def render_slot(slot_name, **arguments):
         raise PluginError(f"template uses unknown slot {slot_name!r}")
     parts = [render(**arguments) for _, render in registry(current_app).slots.get(slot_name, [])]
     return Markup("".join(str(part) for part in parts))
+
+
+def register_plugin_cli(app):
+    """`flask plugins list`: plugins that could be enabled, and which are."""
+    import click
+    from flask.cli import AppGroup
+
+    group = AppGroup("plugins", help="Installed and enabled plugins.")
+
+    @group.command("list")
+    def list_command():
+        """Every available plugin, marked when enabled."""
+        enabled = registry(current_app).plugins
+        for name, where in sorted({**available_plugins(), **{n: "enabled" for n in enabled}}.items()):
+            mark = "enabled " if name in enabled else "        "
+            click.echo(f"{mark}{name}\t{'' if where == 'enabled' else where}".rstrip())
+
+    app.cli.add_command(group)

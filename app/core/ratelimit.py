@@ -35,12 +35,15 @@ class RateLimiter:
 
         return decorator
 
-    def hit(self, setting, scope, key=None):
-        """Count one request against a limit; a 429 with Retry-After when it is exceeded."""
+    def hit(self, setting, scope, key=None, rate=None):
+        """Count one request against a limit; a 429 with Retry-After when it is exceeded.
+
+        The limit is ``app.config[setting]``, or ``rate`` itself (e.g. a plugin setting) when given.
+        """
         if not current_app.config["RATELIMIT_ENABLED"]:
             return
         limiter = current_app.extensions["tier0_ratelimit"]
-        item = parse(current_app.config[setting])
+        item = parse(rate or current_app.config[setting])
         identity = (current_app.config["RATELIMIT_KEY_PREFIX"], scope, key or client_key())
         if not limiter.hit(item, *identity):
             stats = limiter.get_window_stats(item, *identity)

@@ -3,8 +3,9 @@ import hashlib
 import hmac
 from datetime import date
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import generate_csrf
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -101,3 +102,18 @@ def init_app(app):
     """Signed sessions with a cached serializer; every response gets the security headers."""
     app.session_interface = CachedSerializerSessionInterface()
     app.wsgi_app = SecurityHeadersMiddleware(app.wsgi_app)
+
+
+# Pages cached for everyone (kb/views.py) cannot carry one visitor's CSRF token: while such a page is
+# rendered, csrf_token() writes this mark, and each response gets the visitor's own token in its place.
+CSRF_MARK = "\ue002csrf-token\ue002"
+
+
+def csrf_token_for_template():
+    """Jinja ``csrf_token()``: the visitor's token, or the mark while a shared page is rendered."""
+    return CSRF_MARK if g.get("rendering_shared_page") else generate_csrf()
+
+
+def fill_csrf_tokens(html):
+    """A shared page with this visitor's CSRF token in every form."""
+    return html.replace(CSRF_MARK, generate_csrf()) if CSRF_MARK in html else html

@@ -1,13 +1,13 @@
 """Public help-center pages. Anonymous visitors are served from the page cache when possible."""
 from datetime import date
 
-from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from app.core import signals
 from app.core.markdown import plain_text, render_markdown
-from app.core.security import request_visitor_key
+from app.core.security import fill_csrf_tokens, request_visitor_key
 from app.kb import bp, services
 from app.kb.page_cache import page_cache
 from app.kb.pageviews import buffer_for
@@ -39,13 +39,17 @@ def _cached(key, render):
         key = (request.host, *key)
         page = cache.get(key)
         if page is None:
-            html, article_id, revision_id = render()
+            g.rendering_shared_page = True
+            try:
+                html, article_id, revision_id = render()
+            finally:
+                g.rendering_shared_page = False
             cache.put(key, html, article_id, revision_id)
         else:
             html, article_id, revision_id = page.html, page.article_id, page.revision_id
     if article_id is not None and not signed_in:
         _count_view(article_id, revision_id)
-    return html
+    return fill_csrf_tokens(html)
 
 
 def _count_view(article_id, revision_id):

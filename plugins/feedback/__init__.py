@@ -1,0 +1,86 @@
+"""The feedback plugin: "Was this helpful?" on every page, comments with moderation, topic requests,
+and the ratings panel for support leads. It reaches the core only through the plugin API."""
+from flask import Blueprint, g, render_template, session, url_for
+
+from app.core.plugins import Plugin
+
+bp = Blueprint("feedback", __name__, template_folder="templates", static_folder="static", cli_group="feedback")
+bp.cli.help = "Feedback votes and topic requests."
+
+DEFAULT_FLAG_WORDS = ["idiot", "stupid", "scam", "fraud", "fuck", "shit", "bitch", "asshole", "kill"]
+
+
+def _followup(article_id):
+    """This visitor's pending follow-up (reason/comment form) for an article, on pages rendered for them only."""
+    if g.get("rendering_shared_page"):
+        return None  # the page is cached for everyone: nothing of this visitor may end up in it
+    pending = session.get("feedback_followup")
+    return pending if pending and pending.get("article_id") == article_id else None
+
+
+def _widget(article, revision, compact=False, anchor="feedback"):
+    from plugins.feedback.models import REASONS
+
+    return render_template("feedback/_widget.html", article=article, revision=revision, compact=compact,
+                           anchor=anchor, reasons=REASONS, followup=_followup(article.id),
+                           max_chars=plugin.setting("comment_max_chars"))
+
+
+def _article_footer(article, revision):
+    return _widget(article, revision)
+
+
+def _faq_item_footer(article, revision):
+    return _widget(article, revision, compact=True, anchor=f"feedback-{article.slug}")
+
+
+def _head():
+    return f'<link rel="stylesheet" href="{url_for("feedback.static", filename="feedback.css")}">'
+
+
+def _scripts():
+    return f'<script src="{url_for("feedback.static", filename="feedback.js")}" defer></script>'
+
+
+def _footer_links():
+    return f'<a href="{url_for("feedback.suggest_topic")}">Suggest a topic</a>'
+
+
+def _search_no_results(query):
+    return render_template("feedback/_no_results.html", query=query)
+
+
+class FeedbackPlugin(Plugin):
+    """Registers the blueprint, the widget slots, the ratings panel and `flask feedback`."""
+
+    name = "feedback"
+    title = "Feedback"
+    description = "Was this helpful? votes, comments, topic requests and the ratings panel."
+    settings = {
+        "satisfaction_target": 0.9,  # helpful share the trend chart is drawn against
+        "comment_max_chars": 1000,
+        "flag_words": DEFAULT_FLAG_WORDS,  # a comment containing one waits for review
+        "vote_rate_limit": "10 per minute",  # per client and article; more gets a friendly 429
+        "client_rate_limit": "600 per hour",  # per client over all articles (offices share addresses)
+        "topic_rate_limit": "5 per hour",
+        "export_rate_limit": "30 per hour",
+    }
+    blueprint = bp
+
+    def init_app(self, app):
+        from plugins.feedback import cli, lead_views, views  # noqa: F401  (routes and commands on bp)
+
+        super().init_app(app)
+        self.add_slot(app, "head", _head)
+        self.add_slot(app, "scripts", _scripts)
+        self.add_slot(app, "article_footer", _article_footer)
+        self.add_slot(app, "faq_item_footer", _faq_item_footer)
+        self.add_slot(app, "footer_links", _footer_links)
+        self.add_slot(app, "search_no_results", _search_no_results)
+        self.add_panel(app, "ratings", "Article ratings", lead_views.render_panel,
+                       url=lambda: url_for("feedback.ratings"), order=10)
+        self.add_panel(app, "moderation", "Comments to review", views.render_moderation_panel,
+                       url=lambda: url_for("feedback.moderation"), order=20)
+
+
+plugin = FeedbackPlugin()
