@@ -72,6 +72,10 @@ def configure_templates(app):
     app.jinja_env.globals["csrf_token"] = csrf_token_for_template
 
     @app.context_processor
+    def shared_page_csrf():  # after Flask-WTF's own context processor, so this one wins
+        return {"csrf_token": csrf_token_for_template}
+
+    @app.context_processor
     def site_context():
         return {
             "site_name": app.config["SITE_NAME"],

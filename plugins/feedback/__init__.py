@@ -1,6 +1,8 @@
 """The feedback plugin: "Was this helpful?" on every page, comments with moderation, topic requests,
 and the ratings panel for support leads. It reaches the core only through the plugin API."""
-from flask import Blueprint, g, render_template, session, url_for
+from urllib.parse import quote
+
+from flask import Blueprint, current_app, g, render_template, session, url_for
 
 from app.core.plugins import Plugin
 
@@ -8,6 +10,14 @@ bp = Blueprint("feedback", __name__, template_folder="templates", static_folder=
 bp.cli.help = "Feedback votes and topic requests."
 
 DEFAULT_FLAG_WORDS = ["idiot", "stupid", "scam", "fraud", "fuck", "shit", "bitch", "asshole", "kill"]
+
+
+def contact_url_for(article):
+    """The contact page, told which article the visitor comes from (a mailto: link is left as it is)."""
+    base = current_app.config["CONTACT_URL"]
+    if base.startswith("mailto:"):
+        return base
+    return f"{base}{'&' if '?' in base else '?'}article={quote(article.slug)}"
 
 
 def _followup(article_id):
@@ -23,6 +33,7 @@ def _widget(article, revision, compact=False, anchor="feedback"):
 
     return render_template("feedback/_widget.html", article=article, revision=revision, compact=compact,
                            anchor=anchor, reasons=REASONS, followup=_followup(article.id),
+                           contact=contact_url_for(article),
                            max_chars=plugin.setting("comment_max_chars"))
 
 

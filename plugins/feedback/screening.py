@@ -3,8 +3,9 @@ import re
 
 LINK = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io|ru|cn|info|biz|xyz|top|co)\b(?:/\S*)?")
 EMAIL = re.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
-# Seven or more digits, allowing spaces, dots, dashes, parentheses and a leading +.
-PHONE = re.compile(r"(?<![\w])\+?\(?\d(?:[\s().-]*\d){6,}(?![\w])")
+# A + and 7 or more digits, or 9 or more digits (so dates and order numbers are not phones), allowing
+# spaces, dots, dashes and parentheses between them.
+PHONE = re.compile(r"(?<![\w+])(?:\+\(?\d(?:[\s().-]*\d){6,}|\(?\d(?:[\s().-]*\d){8,})(?![\w])")
 
 
 def flags_for(comment, words=()):

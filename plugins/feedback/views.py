@@ -6,7 +6,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, ses
 from app.auth.access import roles_required
 from app.core.security import is_safe_next
 from app.extensions import limiter
-from plugins.feedback import bp, plugin, services
+from plugins.feedback import bp, contact_url_for, plugin, services
 from plugins.feedback.models import REASONS, TOPIC_STATES
 from plugins.feedback.screening import mask_contacts
 
@@ -71,10 +71,7 @@ def vote(article_id):
 
 
 def _contact_url(article):
-    from flask import current_app
-
-    base = current_app.config["CONTACT_URL"]
-    return f"{base}{'&' if '?' in base else '?'}article={article.slug}"
+    return contact_url_for(article)
 
 
 @bp.route("/suggest", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""A complete tiny plugin: a blueprint, a template slot, a setting and a signal receiver."""
+"""A complete tiny plugin: a blueprint, a template slot, a setting, a signal receiver and a dashboard panel."""
 from flask import Blueprint
 
 from app.core import signals
@@ -18,6 +18,10 @@ def _article_footer(article, revision):
     return f'<p class="hello-footer">{plugin.setting("greeting")}, reader of {article.slug}!</p>'
 
 
+def _panel():
+    return f"<p class=\"hello-panel\">{len(seen_views)} articles read since start-up</p>"
+
+
 def _remember_view(sender, **kwargs):
     seen_views.append(kwargs["article_id"])
 
@@ -34,6 +38,7 @@ class HelloPlugin(Plugin):
         super().init_app(app)
         self.add_slot(app, "article_footer", _article_footer)
         signals.article_viewed.connect(_remember_view)
+        self.add_panel(app, "reads", "Reads", _panel, roles=("writer", "editor", "lead", "admin"))
 
 
 plugin = HelloPlugin()
