@@ -9,7 +9,6 @@ from app.auth.services import load_user
 from app.config import load_config
 from app.core import database, errors, security  # noqa: F401  (database registers SQLite settings)
 from app.core.plugins import load_plugins, register_plugin_cli
-from app.core.security import csrf_token_for_template
 from app.extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
@@ -69,11 +68,6 @@ def configure_templates(app):
     """Values every template may use."""
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.globals["csrf_token"] = csrf_token_for_template
-
-    @app.context_processor
-    def shared_page_csrf():  # after Flask-WTF's own context processor, so this one wins
-        return {"csrf_token": csrf_token_for_template}
 
     @app.context_processor
     def site_context():

@@ -1,11 +1,11 @@
 """Security headers and privacy-preserving visitor keys."""
 import hashlib
 import hmac
+import secrets
 from datetime import date
 
 from flask import current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
-from flask_wtf.csrf import generate_csrf
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -99,21 +99,60 @@ class CachedSerializerSessionInterface(SecureCookieSessionInterface):
 
 
 def init_app(app):
-    """Signed sessions with a cached serializer; every response gets the security headers."""
+    """Signed sessions with a cached serializer, the visitor cookie, and the security headers."""
     app.session_interface = CachedSerializerSessionInterface()
     app.wsgi_app = SecurityHeadersMiddleware(app.wsgi_app)
+    app.after_request(set_visitor_cookie)
+    app.jinja_env.globals["public_form_token"] = public_form_token
 
 
-# Pages cached for everyone (kb/views.py) cannot carry one visitor's CSRF token: while such a page is
-# rendered, csrf_token() writes this mark, and each response gets the visitor's own token in its place.
-CSRF_MARK = "\ue002csrf-token\ue002"
+# Public forms on pages cached for everyone (kb/views.py), such as the feedback widget, use a
+# "signed double-submit" token instead of the session's: the visitor cookie holds a random id and
+# its HMAC, and the form token is another HMAC of that id. A cross-site page can neither read the
+# cookie nor compute the token. No session is needed, so a cached page costs a few microseconds
+# more, not a session per reader. While a shared page renders, the token is written as a mark;
+# each response gets its reader's token in its place.
+VISITOR_COOKIE = "tier0_visitor"
+VISITOR_COOKIE_DAYS = 365
+FORM_TOKEN_MARK = "\ue002form-token\ue002"
 
 
-def csrf_token_for_template():
-    """Jinja ``csrf_token()``: the visitor's token, or the mark while a shared page is rendered."""
-    return CSRF_MARK if g.get("rendering_shared_page") else generate_csrf()
+def _sign(purpose, value):
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def fill_csrf_tokens(html):
-    """A shared page with this visitor's CSRF token in every form."""
-    return html.replace(CSRF_MARK, generate_csrf()) if CSRF_MARK in html else html
+def visitor_id():
+    """The random id in this browser's signed visitor cookie; a new one (set on the response) if absent."""
+    if "visitor_id" in g:
+        return g.visitor_id
+    vid, _, signature = request.cookies.get(VISITOR_COOKIE, "").partition(".")
+    if not (vid and hmac.compare_digest(signature, _sign("visitor", vid))):
+        vid = secrets.token_urlsafe(16)
+        g.new_visitor_cookie = f"{vid}.{_sign('visitor', vid)}"
+    g.visitor_id = vid
+    return vid
+
+
+def public_form_token():
+    """Jinja ``public_form_token()``: the token for public forms, or the mark while a shared page renders."""
+    return FORM_TOKEN_MARK if g.get("rendering_shared_page") else _sign("form", visitor_id())
+
+
+def fill_public_form_tokens(html):
+    """A shared page with its reader's public form token."""
+    return html.replace(FORM_TOKEN_MARK, _sign("form", visitor_id())) if FORM_TOKEN_MARK in html else html
+
+
+def valid_public_form_token(token):
+    """True when the request carries a visitor cookie and the form token made for it."""
+    vid = visitor_id()
+    return "new_visitor_cookie" not in g and hmac.compare_digest(str(token or ""), _sign("form", vid))
+
+
+def set_visitor_cookie(response):
+    """after_request: store a newly created visitor id (HttpOnly, SameSite=Lax, Secure on HTTPS)."""
+    if "new_visitor_cookie" in g:
+        response.set_cookie(VISITOR_COOKIE, g.new_visitor_cookie, max_age=VISITOR_COOKIE_DAYS * 86400,
+                            httponly=True, samesite="Lax", secure=request.is_secure)
+    return response

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from app.core import signals
 from app.core.markdown import plain_text, render_markdown
-from app.core.security import fill_csrf_tokens, request_visitor_key
+from app.core.security import fill_public_form_tokens, request_visitor_key
 from app.kb import bp, services
 from app.kb.page_cache import page_cache
 from app.kb.pageviews import buffer_for
@@ -49,7 +49,7 @@ def _cached(key, render):
             html, article_id, revision_id = page.html, page.article_id, page.revision_id
     if article_id is not None and not signed_in:
         _count_view(article_id, revision_id)
-    return fill_csrf_tokens(html)
+    return fill_public_form_tokens(html)
 
 
 def _count_view(article_id, revision_id):

@@ -1,11 +1,9 @@
 """Visitors' votes and topic requests; staff moderation of comments and topic requests."""
-import secrets
-
 from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
 
 from app.auth.access import roles_required
-from app.core.security import is_safe_next
-from app.extensions import limiter
+from app.core.security import is_safe_next, valid_public_form_token, visitor_id
+from app.extensions import csrf, limiter
 from plugins.feedback import bp, contact_url_for, plugin, services
 from plugins.feedback.models import REASONS, TOPIC_STATES
 from plugins.feedback.screening import mask_contacts
@@ -14,10 +12,8 @@ LEADS = ("lead", "admin")
 
 
 def _visitor_key():
-    """The voter key of this visitor, creating their random id in the signed session cookie."""
-    if "visitor_id" not in session:
-        session["visitor_id"] = secrets.token_urlsafe(18)
-    return services.voter_key(session["visitor_id"])
+    """The voter key of this visitor (from the random id in their signed visitor cookie)."""
+    return services.voter_key(visitor_id())
 
 
 def _wants_json():
@@ -33,8 +29,13 @@ def _back(article, anchor):
 
 
 @bp.post("/articles/<int:article_id>/vote")
+@csrf.exempt  # the widget sits on pages cached for everyone: it carries a public form token instead
 def vote(article_id):
     """Record (or change) this visitor's vote, then thank them; JSON for the inline widget."""
+    if not valid_public_form_token(request.form.get("csrf_token")):
+        if _wants_json():
+            return jsonify(ok=False, field="", message="This page has expired; please reload it and vote again."), 400
+        abort(400, description="The form has expired. Please reload the page and try again.")
     limiter.hit(None, f"feedback-vote-{article_id}", rate=plugin.setting("vote_rate_limit"))
     limiter.hit(None, "feedback-votes", rate=plugin.setting("client_rate_limit"))
     anchor = request.form.get("anchor", "feedback")
