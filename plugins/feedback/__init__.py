@@ -28,12 +28,12 @@ def _followup(article_id):
     return pending if pending and pending.get("article_id") == article_id else None
 
 
-def _widget(article, revision, compact=False, anchor="feedback"):
+def _widget(article, revision, compact=False, anchor="feedback", next_url=""):
     from plugins.feedback.models import REASONS
 
     return render_template("feedback/_widget.html", article=article, revision=revision, compact=compact,
                            anchor=anchor, reasons=REASONS, followup=_followup(article.id),
-                           contact=contact_url_for(article),
+                           contact=contact_url_for(article), next_url=next_url,
                            max_chars=plugin.setting("comment_max_chars"))
 
 
@@ -42,7 +42,7 @@ def _article_footer(article, revision):
 
 
 def _faq_item_footer(article, revision):
-    return _widget(article, revision, compact=True, anchor=f"feedback-{article.slug}")
+    return _widget(article, revision, compact=True, anchor=f"feedback-{article.slug}", next_url=url_for("kb.faq"))
 
 
 def _head():
@@ -71,8 +71,9 @@ class FeedbackPlugin(Plugin):
         "satisfaction_target": 0.9,  # helpful share the trend chart is drawn against
         "comment_max_chars": 1000,
         "flag_words": DEFAULT_FLAG_WORDS,  # a comment containing one waits for review
-        "vote_rate_limit": "10 per minute",  # per client and article; more gets a friendly 429
-        "client_rate_limit": "600 per hour",  # per client over all articles (offices share addresses)
+        "vote_rate_limit": "10 per minute",  # per visitor and article; more gets a friendly 429
+        "page_rate_limit": "120 per minute",  # per address and article (many visitors may share one)
+        "client_rate_limit": "600 per hour",  # per address over all articles
         "topic_rate_limit": "5 per hour",
         "export_rate_limit": "30 per hour",
     }

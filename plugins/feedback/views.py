@@ -2,7 +2,7 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
 
 from app.auth.access import roles_required
-from app.core.security import is_safe_next, valid_public_form_token, visitor_id
+from app.core.security import client_key, is_safe_next, valid_public_form_token, visitor_id
 from app.extensions import csrf, limiter
 from plugins.feedback import bp, contact_url_for, plugin, services
 from plugins.feedback.models import REASONS, TOPIC_STATES
@@ -36,7 +36,11 @@ def vote(article_id):
         if _wants_json():
             return jsonify(ok=False, field="", message="This page has expired; please reload it and vote again."), 400
         abort(400, description="The form has expired. Please reload the page and try again.")
-    limiter.hit(None, f"feedback-vote-{article_id}", rate=plugin.setting("vote_rate_limit"))
+    # Per visitor and page (a burst from one browser), per address and page (a scripted flood that
+    # drops its cookies), per address overall. An office behind one address is not one visitor.
+    limiter.hit(None, f"feedback-vote-{article_id}", key=f"{client_key()}:{_visitor_key()}",
+                rate=plugin.setting("vote_rate_limit"))
+    limiter.hit(None, f"feedback-page-{article_id}", rate=plugin.setting("page_rate_limit"))
     limiter.hit(None, "feedback-votes", rate=plugin.setting("client_rate_limit"))
     anchor = request.form.get("anchor", "feedback")
     anchor = anchor if anchor.replace("-", "").replace("_", "").isalnum() else "feedback"

@@ -194,3 +194,19 @@ def test_counts_come_from_rows(app, site):
     with app.app_context():
         helpful = db.session.execute(select(func.count()).where(Vote.helpful.is_(True))).scalar_one()
     assert helpful == 2
+
+
+def test_a_faq_vote_without_javascript_comes_back_to_the_faq_answer(app, client, site):
+    action, hidden = widget_form(client.get("/faq").get_data(as_text=True))
+    answer = client.post(action, data={**hidden, "helpful": "no"})
+
+    assert answer.headers["Location"].endswith("/faq#feedback-is-it-free")
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Thanks for your feedback!" in page and 'id="feedback-is-it-free-comment"' in page
+
+
+def test_visitors_sharing_an_address_do_not_use_up_each_others_votes(app, site):
+    codes = [vote(app.test_client(), helpful="yes").status_code for _ in range(15)]
+
+    assert codes == [303] * 15
+    assert len(votes(app)) == 15
