@@ -92,6 +92,12 @@ class Article(db.Model):
         """True when anonymous visitors may see it."""
         return self.status == "published" and self.published_revision_id is not None
 
+    @property
+    def title(self):
+        """The title readers see (the published revision's, else the newest), or the slug."""
+        revision = self.published_revision or self.current_revision
+        return revision.title if revision else self.slug
+
     def __repr__(self):
         return f"<Article {self.slug}>"
 

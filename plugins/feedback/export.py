@@ -1,7 +1,7 @@
 """CSV exports of votes and topic requests, shared by the download views and `flask feedback export`."""
 import csv
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -55,7 +55,7 @@ def topic_records(filters=VoteFilter()):
     query = select(TopicRequest).order_by(TopicRequest.created_at, TopicRequest.id)
     if filters.start:
         query = query.where(TopicRequest.created_at >= datetime.combine(filters.start, time.min))
-    if filters.end and filters.end < date.max:
+    if filters.end:
         query = query.where(TopicRequest.created_at < datetime.combine(filters.end + timedelta(days=1), time.min))
     for topic in db.session.execute(query.execution_options(yield_per=BATCH)).scalars():
         yield [_stamp(topic.created_at), _stamp(topic.updated_at), topic.status, mask_contacts(topic.text),

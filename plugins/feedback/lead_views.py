@@ -1,5 +1,5 @@
 """Support leads' pages: ratings overview, one article's ratings, CSV downloads and the dashboard panel."""
-from flask import Response, render_template, request, stream_with_context, url_for
+from flask import Response, render_template, request, stream_with_context
 
 from app.auth.access import roles_required
 from app.extensions import db, limiter
@@ -31,7 +31,8 @@ def _ratings_page(args):
     except reports.FilterError as error:
         return render_template("feedback/ratings.html", error=error, report=None, **context), 400
     report = reports.overview(filters, form["sort"] or "least")
-    chart = reports.chart_data(report.trend, target, "Helpful votes per week, whole help center")
+    scope = f"category {filters.category_slug}" if filters.category_slug else "whole help center"
+    chart = reports.chart_data(report.trend, target, f"Helpful votes per week, {scope}")
     return render_template("feedback/ratings.html", error=None, report=report, chart=chart,
                            query_args=filters.query_args(), **context)
 
@@ -88,5 +89,4 @@ def render_panel():
     """Dashboard panel: helpful share of the last 30 days against the target, and the five least helpful."""
     total, least = reports.panel_summary(days=30)
     return render_template("feedback/_ratings_panel.html", total=total, least=least, percent=percent,
-                           target=plugin.setting("satisfaction_target"),
-                           ratings_url=url_for("feedback.ratings"))
+                           target=plugin.setting("satisfaction_target"))

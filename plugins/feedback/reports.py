@@ -15,6 +15,7 @@ Z_95 = 1.96  # two-sided 95% normal quantile for the Wilson score interval
 TREND_WEEKS = 12
 MAX_TREND_WEEKS = 52
 NO_REASON = "No reason given"
+EARLIEST_DAY, LATEST_DAY = date(1970, 1, 1), date(2999, 12, 31)
 
 # The article's title is the one readers see: the published revision's, else the newest draft's.
 TitleRevision = aliased(Revision, name="title_revision")
@@ -52,11 +53,14 @@ def parse_day(text, field_name, label):
     if not text:
         return None
     try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
+        day = datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         shown = text if len(text) <= 30 else text[:30] + "…"
         raise FilterError(f"“{label}” must be a date written YYYY-MM-DD, like 2024-05-31 (got “{shown}”).",
                           field_name) from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:  # far-off days would overflow week arithmetic
+        raise FilterError(f"“{label}” must be between {EARLIEST_DAY} and {LATEST_DAY}.", field_name)
+    return day
 
 
 def parse_filters(start="", end="", category=""):
@@ -136,7 +140,7 @@ def _where(query, filters):
     """Restrict a query that joins Vote and Article to the filter."""
     if filters.start:
         query = query.where(Vote.created_at >= datetime.combine(filters.start, time.min))
-    if filters.end and filters.end < date.max:
+    if filters.end:
         query = query.where(Vote.created_at < datetime.combine(filters.end + timedelta(days=1), time.min))
     if filters.category_ids:
         query = query.where(Article.category_id.in_(filters.category_ids))
@@ -258,10 +262,11 @@ class Comment:
 
 def recent_comments(article_id, limit=10):
     """The newest visible comments on an article, masked; flagged and hidden ones are left out."""
-    query = (select(Vote).where(Vote.article_id == article_id, Vote.comment_state == "visible", Vote.comment != "")
+    query = (select(Vote.helpful, Vote.reason, Vote.comment, Vote.updated_at, Vote.revision_id)
+             .where(Vote.article_id == article_id, Vote.comment_state == "visible", Vote.comment != "")
              .order_by(Vote.updated_at.desc(), Vote.id.desc()).limit(limit))
-    return [Comment(v.helpful, REASONS.get(v.reason, v.reason), mask_contacts(v.comment), v.updated_at, v.revision_id)
-            for v in db.session.execute(query).scalars()]
+    return [Comment(helpful, REASONS.get(reason, reason), mask_contacts(comment), at, revision_id)
+            for helpful, reason, comment, at, revision_id in db.session.execute(query)]
 
 
 @dataclass
@@ -316,10 +321,14 @@ def _as_date(value):
 
 
 def chart_data(points, target, title):
-    """The trend as the JSON the chart script reads: labels, helpful % (null without votes), votes, target %."""
+    """The trend as the chart script reads it: helpful % and 95% range per week (null without votes), target %."""
+    def percents(values):
+        return [round(value * 100, 1) if point.votes else None for point, value in zip(points, values)]
+
     return {"title": title, "labels": [p.label for p in points], "weeks": [p.start.isoformat() for p in points],
-            "helpful": [round(p.share * 100, 1) if p.votes else None for p in points],
-            "votes": [p.votes for p in points], "target": round(target * 100, 1)}
+            "helpful": percents(p.share for p in points), "low": percents(p.bounds[0] for p in points),
+            "high": percents(p.bounds[1] for p in points), "votes": [p.votes for p in points],
+            "target": round(target * 100, 1)}
 
 
 @dataclass
@@ -398,8 +407,7 @@ def article_report(article, today=None):
 
 def article_title(article):
     """The title readers see (published revision, else the newest), or the slug."""
-    revision = article.published_revision or article.current_revision
-    return revision.title if revision else article.slug
+    return article.title
 
 
 def panel_summary(days=30, limit=5, today=None):

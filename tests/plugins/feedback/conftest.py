@@ -1,14 +1,19 @@
-"""Fixtures for the feedback plugin: a help center with articles, and staff accounts."""
+"""Fixtures for the feedback plugin: a help center with articles, staff accounts, votes."""
 import re
+from itertools import count
 
 import pytest
 
 from app.auth.services import create_user
+from app.extensions import db
+from app.kb.models import utcnow
 from app.kb import services as kb
 from app.kb.sync import sync_directory
+from plugins.feedback.models import Vote
 from tests.helpers import article_file, write
 
 PASSWORD = "correct horse battery"
+_voters = count(1)
 
 
 @pytest.fixture
@@ -44,3 +49,23 @@ def widget_form(page, form_class="feedback-vote"):
     assert match, f"no {form_class} form on the page"
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', match.group(2)))
     return match.group(1), fields
+
+
+def article(slug):
+    """An article of the default content (inside an app context)."""
+    found = kb.get_article(slug)
+    assert found is not None, f"no article {slug!r} in content/"
+    return found
+
+
+def add_votes(target, helpful=0, not_helpful=0, when=None, revision_id=None, reason="", comment="",
+              comment_state="visible"):
+    """Insert vote rows as distinct visitors leave them (a comment goes on every row of this call)."""
+    when = when or utcnow()
+    for is_helpful, how_many in ((True, helpful), (False, not_helpful)):
+        for _ in range(how_many):
+            db.session.add(Vote(article_id=target.id, revision_id=revision_id or target.published_revision_id,
+                                helpful=is_helpful, reason="" if is_helpful else reason, comment=comment,
+                                comment_state=comment_state if comment else "none",
+                                voter_key=f"voter-{next(_voters)}", created_at=when, updated_at=when))
+    db.session.commit()

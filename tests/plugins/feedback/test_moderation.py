@@ -43,6 +43,7 @@ def test_lead_decides_on_a_flagged_comment(app, site, staff, action, state, kept
     lead = signed_in(app, staff["lead"])
     queue = lead.get("/feedback/moderation").get_data(as_text=True)
     assert "Call me on [phone hidden], this is a scam" in queue and "0171 234 5678" not in queue
+    assert '/articles/refunds">Refunds</a>' in queue
 
     answer = lead.post(f"/feedback/moderation/{flagged.id}",
                        data={"action": action, "csrf_token": csrf_token(lead, "/feedback/moderation")})
