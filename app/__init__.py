@@ -4,7 +4,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import api, auth, dashboard, kb, search
+from app import api, auth, dashboard, inquiries, kb, search
 from app.auth.services import load_user
 from app.config import load_config
 from app.core import database, errors, security  # noqa: F401  (database registers SQLite settings)
@@ -61,6 +61,7 @@ def register_features(app):
     auth.register(app)
     api.register(app)
     dashboard.register(app)
+    inquiries.register(app)
     register_plugin_cli(app)
 
 
@@ -69,10 +70,6 @@ def configure_templates(app):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    @app.context_processor
-    def site_context():
-        return {
-            "site_name": app.config["SITE_NAME"],
-            "site_tagline": app.config["SITE_TAGLINE"],
-            "contact_url": app.config["CONTACT_URL"],
-        }
+    # Globals, not a context processor, so imported macros (help_box) see them too.
+    app.jinja_env.globals.update(site_name=app.config["SITE_NAME"], site_tagline=app.config["SITE_TAGLINE"],
+                                 contact_url=app.config["CONTACT_URL"])

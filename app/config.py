@@ -12,7 +12,8 @@ class Config:
     ENV = "development"
     SITE_NAME = "Bazaarly Help Center"
     SITE_TAGLINE = "Answers for buyers and sellers, any time."
-    CONTACT_URL = "mailto:support@bazaarly.example"
+    CONTACT_URL = "/contact"  # where every "Contact support" link goes
+    PUBLIC_URL = "http://localhost:5000"  # the site's address, for links in e-mails sent outside a request
     CONTENT_DIR = str(PROJECT_ROOT / "content")
     PLUGINS: list[str] = ["feedback"]  # enabled plugins (see docs/plugins.md); [] turns them all off
     PLUGIN_SETTINGS: dict = {}
@@ -35,6 +36,37 @@ class Config:
     SEARCH_BACKEND = "sqlite"  # SQLite FTS5 file; or "whoosh" (pure Python), "postgres" (needs a PostgreSQL database)
     SEARCH_INDEX_DIR = ""  # where the index lives: default <instance>/search.sqlite3 (sqlite), <instance>/search-index (whoosh)
     SEARCH_LOCK_TIMEOUT = 10.0  # seconds a writer waits for the index lock before leaving the job queued
+
+    # Inquiries (escalations): reference PREFIX-YYMM-NNNN, categories, SLA targets in hours per priority.
+    INQUIRY_PREFIX = "INQ"
+    INQUIRY_CATEGORIES: dict = {
+        "technical": "Technical issue",
+        "ad_posting": "Ad posting",
+        "billing": "Payment / billing",
+        "moderation": "Ad moderation / approval",
+        "removal_expiry": "Ad removal or expiry",
+        "feature_request": "Feature request",
+        "policy": "Policy / terms clarification",
+        "feedback": "General feedback",
+        "other": "Other",
+    }
+    INQUIRY_SLA_HOURS: dict = {  # priority: [first response, resolution]
+        "urgent": [4, 24], "high": [24, 48], "normal": [48, 120], "low": [48, 120],
+    }
+    INQUIRY_RATE_LIMIT = "5 per hour"  # inquiries per visitor (browser) and address
+    INQUIRY_CLIENT_RATE_LIMIT = "60 per hour"  # per address, for all visitors behind it
+    INQUIRY_MAX_ATTACHMENTS = 3
+    INQUIRY_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+    RESOLVED_WITHIN_HOURS_TARGET = 0.8  # share resolved within 24 h the team aims for
+    CSAT_TARGET = 0.9
+
+    # E-mail: SMTP when MAIL_SERVER is set, otherwise .eml files in <instance>/outbox/.
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_FROM = "Bazaarly Support <support@bazaarly.example>"
 
     PROXY_FIX = 0  # number of trusted proxies in front of the app (X-Forwarded-*)
     PAGEVIEW_FLUSH_SIZE = 50  # buffered page views written in one short transaction

@@ -148,8 +148,7 @@ def _check_rules(app, plugin, module, blueprints_before):
 
 def load_plugins(app):
     """Load every plugin named in PLUGINS into ``app``, checking the rules as it goes."""
-    reg = PluginRegistry()
-    app.extensions["tier0_plugins"] = reg
+    reg = app.extensions.setdefault("tier0_plugins", PluginRegistry())  # features may have added panels
     for entry in app.config.get("PLUGINS") or []:
         module = _find_module(entry)
         plugin = getattr(module, "plugin", module)
@@ -199,6 +198,12 @@ def available_plugins():
     for info in pkgutil.iter_modules(package.__path__):
         found.setdefault(info.name, f"package plugins.{info.name}")
     return found
+
+
+def add_feature_panel(app, feature, key, title, render, roles=("lead", "admin"), url=None, order=100):
+    """A dashboard panel from a core feature (plugins use Plugin.add_panel)."""
+    reg = app.extensions.setdefault("tier0_plugins", PluginRegistry())
+    reg.panels.append(Panel(feature, f"{feature}_{key}", title, render, tuple(roles), url, order))
 
 
 def visible_panels(role):

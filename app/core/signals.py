@@ -32,3 +32,9 @@ inquiry_created = _signals.signal(
     doc="Sent by the inquiries feature when a visitor opens a support inquiry (an escalation). "
         "kwargs: inquiry_id, visitor_key. The search feature marks that visitor's recent searches as escalated.",
 )
+inquiry_context = _signals.signal(
+    "inquiry-context",
+    doc="Sent by the inquiries feature while a visitor submits the contact form, to collect what features and "
+        "plugins know about the visit. kwargs: visitor_id (the signed visitor cookie's id), article_id (or None). "
+        "A receiver returns a dict merged into the inquiry's context (e.g. the feedback plugin's {'vote': ...}).",
+)

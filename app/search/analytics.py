@@ -38,6 +38,19 @@ def mark_escalated(visitor_key, since=None):
     db.session.commit()
 
 
+def recent_queries(visitor_key, hours=24, limit=10):
+    """What this visitor searched for lately, most recent first, without repeats (context for an inquiry)."""
+    if not visitor_key:
+        return []
+    since = utcnow() - timedelta(hours=hours)
+    rows = db.session.execute(select(SearchQuery.query, func.max(SearchQuery.created_at).label("last"))
+                              .where(SearchQuery.visitor_key == visitor_key, SearchQuery.created_at >= since,
+                                     SearchQuery.query != "")
+                              .group_by(SearchQuery.query).order_by(func.max(SearchQuery.created_at).desc())
+                              .limit(limit)).all()
+    return [row.query for row in rows]
+
+
 def _on_inquiry_created(sender, visitor_key=None, **kwargs):
     """Receiver of signals.inquiry_created; the sender is the app."""
     if visitor_key:

@@ -1,5 +1,6 @@
 """The search results page, and click recording on result links."""
 from flask import current_app, render_template, request
+from flask_login import current_user
 
 from app.core.security import request_visitor_key
 from app.kb import services as kb_services
@@ -25,7 +26,9 @@ def results():
     kind = request.args.get("kind", "")
     kind = kind if kind in KINDS else ""
     outcome = services.search(query, category=category, kind=kind, page=_int_arg("page", 1), per_page=PER_PAGE)
-    search_id = analytics.record_search(outcome, request_visitor_key()) if outcome.query else None
+    # Staff searches (often following an inquiry's context) would skew what visitors look for.
+    recorded = outcome.query and not current_user.is_authenticated
+    search_id = analytics.record_search(outcome, request_visitor_key()) if recorded else None
     popular = kb_services.popular_articles(limit=5) if outcome.query and not outcome.total else []
     categories = [c for c, _ in kb_services.home_categories()]
     return render_template("search/results.html", outcome=outcome, search_id=search_id, popular=popular,

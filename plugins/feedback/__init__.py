@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, current_app, g, render_template, session, url_for
 
+from app.core import signals
 from app.core.plugins import Plugin
 
 bp = Blueprint("feedback", __name__, template_folder="templates", static_folder="static", cli_group="feedback")
@@ -61,6 +62,21 @@ def _search_no_results(query):
     return render_template("feedback/_no_results.html", query=query)
 
 
+def _inquiry_context(sender, visitor_id=None, article_id=None, **kwargs):
+    """The visitor's helpfulness vote on the article they came from, for the inquiry they are opening."""
+    from plugins.feedback import services
+
+    if not (visitor_id and article_id):
+        return {}
+    vote = services.latest_vote(article_id, services.voter_key(visitor_id))
+    if vote is None:
+        return {}
+    from plugins.feedback.models import REASONS
+
+    return {"vote": {"helpful": vote.helpful, "reason": vote.reason, "reason_label": REASONS.get(vote.reason, ""),
+                     "revision_id": vote.revision_id}}
+
+
 class FeedbackPlugin(Plugin):
     """Registers the blueprint, the widget slots, the ratings panel and `flask feedback`."""
 
@@ -89,6 +105,7 @@ class FeedbackPlugin(Plugin):
         self.add_slot(app, "faq_item_footer", _faq_item_footer)
         self.add_slot(app, "footer_links", _footer_links)
         self.add_slot(app, "search_no_results", _search_no_results)
+        signals.inquiry_context.connect(_inquiry_context)
         self.add_panel(app, "ratings", "Article ratings", lead_views.render_panel,
                        url=lambda: url_for("feedback.ratings"), order=10)
         self.add_panel(app, "moderation", "Comments to review", views.render_moderation_panel,

@@ -94,6 +94,12 @@ def cast_vote(vote, key, flag_words=()):
         Vote.article_id == vote.article_id, Vote.revision_id == vote.revision_id, Vote.voter_key == key)).scalar_one()
 
 
+def latest_vote(article_id, key):
+    """This visitor's most recent vote on any revision of the article, or None."""
+    return db.session.execute(select(Vote).where(Vote.article_id == article_id, Vote.voter_key == key)
+                              .order_by(Vote.updated_at.desc(), Vote.id.desc()).limit(1)).scalar_one_or_none()
+
+
 def visitor_vote(article_id, revision_id, key):
     """This visitor's vote for the revision, or None."""
     return db.session.execute(select(Vote).where(
