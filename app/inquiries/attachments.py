@@ -41,14 +41,20 @@ def _plain_text(data):
     return "text/plain", "txt"
 
 
+def _size(count):
+    """A byte count as people read it: 10 MB, 2.5 MB, 300 KB."""
+    if count >= 1048576:
+        return f"{count / 1048576:.1f}".removesuffix(".0") + " MB"
+    return f"{max(1, round(count / 1024))} KB"
+
+
 def check(filename, data, max_bytes):
     """(MIME type, stored name) for an acceptable file, or AttachmentError with a message for the visitor."""
     name = (filename or "file").replace("\\", "/").rsplit("/", 1)[-1][:200] or "file"
     if not data:
         raise AttachmentError(f"“{name}” is empty.")
     if len(data) > max_bytes:
-        raise AttachmentError(f"“{name}” is {len(data) / 1048576:.1f} MB; files can be at most "
-                              f"{max_bytes // 1048576} MB.")
+        raise AttachmentError(f"“{name}” is too large: files can be at most {_size(max_bytes)}.")
     found = sniff(data)
     if found is None:
         raise AttachmentError(f"“{name}” is not a file type we accept ({ALLOWED_DESCRIPTION}).")
