@@ -117,20 +117,23 @@ VISITOR_COOKIE_DAYS = 365
 FORM_TOKEN_MARK = "\ue002form-token\ue002"
 
 
-def _sign(purpose, value):
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+def _sign(purpose, value, secret=None):
+    secret = secret or str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.digest(secret, f"{purpose}:{value}".encode(), "sha256").hex()[:32]  # one C call: every page pays it
 
 
 def visitor_id():
     """The random id in this browser's signed visitor cookie; a new one (set on the response) if absent."""
-    if "visitor_id" in g:
-        return g.visitor_id
+    state = g._get_current_object()  # one proxy lookup: this runs for every reader of a cached page
+    vid = getattr(state, "visitor_id", None)
+    if vid is not None:
+        return vid
+    secret = str(current_app.config["SECRET_KEY"]).encode()
     vid, _, signature = request.cookies.get(VISITOR_COOKIE, "").partition(".")
-    if not (vid and hmac.compare_digest(signature, _sign("visitor", vid))):
+    if not (vid and hmac.compare_digest(signature, _sign("visitor", vid, secret))):
         vid = secrets.token_urlsafe(16)
-        g.new_visitor_cookie = f"{vid}.{_sign('visitor', vid)}"
-    g.visitor_id = vid
+        state.new_visitor_cookie = f"{vid}.{_sign('visitor', vid, secret)}"
+    state.visitor_id = vid
     return vid
 
 
@@ -151,8 +154,13 @@ def valid_public_form_token(token):
 
 
 def set_visitor_cookie(response):
-    """after_request: store a newly created visitor id (HttpOnly, SameSite=Lax, Secure on HTTPS)."""
+    """after_request: store a newly created visitor id (HttpOnly, SameSite=Lax, Secure on HTTPS).
+
+    The header is written directly: the value is URL-safe already, and Max-Age needs no Expires date,
+    which spares every new reader of a cached page werkzeug's general cookie formatting.
+    """
     if "new_visitor_cookie" in g:
-        response.set_cookie(VISITOR_COOKIE, g.new_visitor_cookie, max_age=VISITOR_COOKIE_DAYS * 86400,
-                            httponly=True, samesite="Lax", secure=request.is_secure)
+        secure = "; Secure" if request.is_secure else ""
+        response.headers.add("Set-Cookie", f"{VISITOR_COOKIE}={g.new_visitor_cookie}; Max-Age="
+                                           f"{VISITOR_COOKIE_DAYS * 86400}; Path=/; HttpOnly; SameSite=Lax{secure}")
     return response
