@@ -4,7 +4,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import api, auth, dashboard, inquiries, kb, search
+from app import api, auth, dashboard, inquiries, kb, search, troubleshoot
 from app.auth.services import load_user
 from app.config import load_config
 from app.core import database, errors, security  # noqa: F401  (database registers SQLite settings)
@@ -62,6 +62,7 @@ def register_features(app):
     api.register(app)
     dashboard.register(app)
     inquiries.register(app)
+    troubleshoot.register(app)
     register_plugin_cli(app)
 
 

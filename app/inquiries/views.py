@@ -36,8 +36,9 @@ def contact():
         if submission.ok:
             return _submit(submission, article)
         values, errors = submission.values, submission.errors
+    tree = request.values.get("tree", "")[:20_000]
     return render_template("inquiries/contact.html", values=values, errors=errors, article=article,
-                           tree=request.values.get("tree", "")[:20_000], user_types=USER_TYPES,
+                           tree=tree, tree_steps=context.tree_path(tree), user_types=USER_TYPES,
                            categories=services.categories(), suggestions=_suggestions(values) if errors else [],
                            ), 400 if errors else 200
 

@@ -6,10 +6,14 @@ from pathlib import Path
 import yaml
 
 from app.kb.models import KINDS, STATUSES
+from app.troubleshoot.tree import TreeError, dump_tree, parse_tree
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
 FIRST_HEADING = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
+TREE_SUFFIXES = (".tree.yml", ".tree.yaml")
+DIFFICULTIES = ("beginner", "intermediate", "advanced")
+TIME_KEYS = ("time", "estimated_time", "duration")
 POSITION_KEYS = ("position", "weight", "order", "nav_order", "sidebar_position")
 REDIRECT_KEYS = ("redirect_from", "aliases")
 INDEX_NAMES = {"index", "readme", "_index"}
@@ -48,6 +52,7 @@ class ArticleSpec:
     position: int = 0
     tags: list = field(default_factory=list)
     redirect_from: list = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # kind-specific settings (a tutorial's time, difficulty, ...)
 
 
 def slugify(text):
@@ -116,11 +121,12 @@ def _integer(value, name):
         raise ContentError(f"{name} must be a whole number, got {value!r}") from None
 
 
-def _string_list(value, name):
+def _string_list(value, name, split=True):
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
+        parts = value.split(",") if split else [value]
+        return [part.strip() for part in parts if part.strip()]
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         return [str(v).strip() for v in value if str(v).strip()]
     raise ContentError(f"{name} must be a list of words")
@@ -129,6 +135,26 @@ def _string_list(value, name):
 def normalize_body(body):
     """Body text without leading blank lines and trailing whitespace."""
     return body.lstrip("\n").rstrip()
+
+
+def is_content_file(path):
+    """True for the files a content folder imports: Markdown articles and *.tree.yml troubleshooters."""
+    name = path.name.lower()
+    return path.suffix.lower() in MARKDOWN_SUFFIXES or name.endswith(TREE_SUFFIXES)
+
+
+def parse_content_file(path, root, category_key):
+    """ArticleSpec for a Markdown or tree file; ContentError naming the problem when it cannot be read."""
+    if Path(path).name.lower().endswith(TREE_SUFFIXES):
+        return parse_tree_file(path, root, category_key)
+    return parse_article(path, root, category_key)
+
+
+def _slug_for(meta, stem):
+    slug = slugify(meta.get("slug") or stem)
+    if not slug:
+        raise ContentError("cannot make a slug from the file name")
+    return slug
 
 
 def parse_article(path, root, category_key):
@@ -140,9 +166,7 @@ def parse_article(path, root, category_key):
     stem = path.stem
     if stem.lower() in INDEX_NAMES:
         stem = path.parent.name if path.parent != Path(root) else "home"
-    slug = slugify(meta.get("slug") or stem)
-    if not slug:
-        raise ContentError("cannot make a slug from the file name")
+    slug = _slug_for(meta, stem)
 
     title = _string(meta.get("title"), "title")
     if not title:
@@ -157,7 +181,49 @@ def parse_article(path, root, category_key):
     kind = _string(meta.get("kind"), "kind") or "article"
     if kind not in KINDS:
         raise ContentError(f"unknown kind {kind!r} (expected one of: {', '.join(KINDS)})")
+    if kind == "troubleshooter":
+        raise ContentError("troubleshooters are written as <slug>.tree.yml files, not Markdown (see docs/content-format.md)")
+    extra = tutorial_meta(meta) if kind == "tutorial" else {}
+    return _spec(meta, path, root, category_key, slug=slug, title=title, summary=summary, body=body, kind=kind,
+                 extra=extra)
 
+
+def tutorial_meta(meta):
+    """A tutorial's settings from its front matter: time, difficulty, prerequisites."""
+    time_key = next((k for k in TIME_KEYS if k in meta), "time")
+    time = meta.get(time_key)
+    if isinstance(time, int) and not isinstance(time, bool):
+        time = f"{time} minutes"
+    difficulty = _string(meta.get("difficulty"), "difficulty").lower()
+    if difficulty and difficulty not in DIFFICULTIES:
+        raise ContentError(f"unknown difficulty {difficulty!r} (expected one of: {', '.join(DIFFICULTIES)})")
+    result = {"time": _string(time, time_key), "difficulty": difficulty,
+              "prerequisites": _string_list(meta.get("prerequisites"), "prerequisites", split=False)}
+    return {key: value for key, value in result.items() if value}
+
+
+def parse_tree_file(path, root, category_key):
+    """ArticleSpec of a troubleshooter: its settings plus the validated tree, stored as canonical YAML."""
+    path = Path(path)
+    meta = _load_yaml(read_text(path), "tree file")
+    stem = path.name[: -len(next(s for s in TREE_SUFFIXES if path.name.lower().endswith(s)))]
+    slug = _slug_for(meta, stem)
+    title = _string(meta.get("title"), "title") or humanize(stem)
+    summary = _string(meta.get("summary", meta.get("description")), "summary")
+    if meta.get("kind") not in (None, "troubleshooter"):
+        raise ContentError("a .tree.yml file is always a troubleshooter; remove its 'kind'")
+    try:
+        tree = parse_tree({"start": meta.get("start"), "nodes": meta.get("nodes")})
+    except TreeError as exc:
+        problems = "".join(f"\n  - {problem.message}" for problem in exc.problems)
+        raise ContentError(f"invalid troubleshooter ({len(exc.problems)} problem"
+                           f"{'' if len(exc.problems) == 1 else 's'}):{problems}") from None
+    return _spec(meta, path, root, category_key, slug=slug, title=title, summary=summary, body=dump_tree(tree),
+                 kind="troubleshooter", extra={})
+
+
+def _spec(meta, path, root, category_key, *, slug, title, summary, body, kind, extra):
+    """The ArticleSpec fields every content file shares: status, position, tags, redirects."""
     status = _string(meta.get("status"), "status") or "published"
     if meta.get("draft") is True or meta.get("published") is False:
         status = "draft"
@@ -184,6 +250,7 @@ def parse_article(path, root, category_key):
         position=_integer(meta.get(position_key), position_key),
         tags=_string_list(meta.get("tags"), "tags"),
         redirect_from=sorted(redirects),
+        meta=extra,
     )
 
 def default_category(folder, root, parent_key):
@@ -218,6 +285,7 @@ def dump_article(article, revision):
     if revision.summary:
         meta["summary"] = revision.summary
     meta["kind"] = article.kind
+    meta.update(revision.meta or {})
     meta["tags"] = [tag.name for tag in article.tags]
     meta["position"] = article.position
     meta["status"] = article.status
@@ -226,3 +294,18 @@ def dump_article(article, revision):
         meta["redirect_from"] = redirects
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
     return f"---\n{front}---\n{revision.body}\n"
+
+
+def dump_tree_file(article, revision):
+    """Text of a <slug>.tree.yml for a troubleshooter at a revision: settings, then start and nodes."""
+    meta = {"title": revision.title, "slug": article.slug}
+    if revision.summary:
+        meta["summary"] = revision.summary
+    meta["tags"] = [tag.name for tag in article.tags]
+    meta["position"] = article.position
+    meta["status"] = article.status
+    redirects = sorted(r.old_slug for r in article.redirects)
+    if redirects:
+        meta["redirect_from"] = redirects
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+    return f"{front}{revision.body.rstrip()}\n"

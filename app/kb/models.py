@@ -1,7 +1,7 @@
 """Help-center content: categories, articles, immutable revisions, tags, redirects, page views."""
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint, event
+from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -112,6 +112,8 @@ class Revision(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    # Kind-specific settings, e.g. a tutorial's time, difficulty and prerequisites ({} for most).
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -119,9 +121,9 @@ class Revision(db.Model):
     article: Mapped[Article] = relationship(back_populates="revisions", foreign_keys=[article_id])
     author: Mapped["User | None"] = relationship()  # noqa: F821  (app.auth.models)
 
-    def same_text(self, title, summary, body):
-        """True when the given text equals this revision's."""
-        return (self.title, self.summary, self.body) == (title, summary, body)
+    def same_text(self, title, summary, body, meta=None):
+        """True when the given text (and settings) equal this revision's."""
+        return (self.title, self.summary, self.body, self.meta or {}) == (title, summary, body, meta or {})
 
 
 @event.listens_for(Revision, "before_update")

@@ -196,9 +196,10 @@ def get_or_create_tags(names):
     return tags
 
 
-def add_revision(article, title, summary, body, author=None, note=""):
+def add_revision(article, title, summary, body, author=None, note="", meta=None):
     """Append a new immutable revision to ``article`` and make it the current one."""
-    revision = Revision(article=article, title=title, summary=summary or "", body=body or "", author=author, note=note)
+    revision = Revision(article=article, title=title, summary=summary or "", body=body or "", meta=dict(meta or {}),
+                        author=author, note=note)
     db.session.add(revision)
     article.current_revision = revision
     article.updated_at = utcnow()

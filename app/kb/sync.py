@@ -9,13 +9,14 @@ from app.core import signals
 from app.extensions import db
 from app.kb import services
 from app.kb.content_files import (
-    MARKDOWN_SUFFIXES,
     ContentError,
     apply_category_file,
     default_category,
     dump_article,
     dump_category,
-    parse_article,
+    dump_tree_file,
+    is_content_file,
+    parse_content_file,
 )
 from app.kb.models import Article, Category, Redirect
 
@@ -51,10 +52,10 @@ def _visible(path):
     return not path.name.startswith((".", "_"))
 
 
-def _has_markdown_below(folder):
-    """True when a visible Markdown file lies somewhere below folder."""
+def _has_content_below(folder):
+    """True when a visible content file (Markdown or tree) lies somewhere below folder."""
     return any(
-        p.suffix.lower() in MARKDOWN_SUFFIXES and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
+        is_content_file(p) and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
         for p in folder.rglob("*")
     )
 
@@ -69,10 +70,10 @@ def read_directory(root):
 
     def walk(folder, parent_key):
         entries = sorted(folder.iterdir())
-        files = [p for p in entries if p.is_file() and p.suffix.lower() in MARKDOWN_SUFFIXES and _visible(p)]
+        files = [p for p in entries if p.is_file() and is_content_file(p) and _visible(p)]
         meta_file = folder / "_category.yml"
         # A folder is a category when it holds articles, directly or in subfolders (those become its topics).
-        is_category = bool(files) or (folder != root and (meta_file.is_file() or _has_markdown_below(folder)))
+        is_category = bool(files) or (folder != root and (meta_file.is_file() or _has_content_below(folder)))
         key = folder.relative_to(root).as_posix() if folder != root else ""
         if is_category:
             category = default_category(folder, root, parent_key)
@@ -85,7 +86,7 @@ def read_directory(root):
         for path in files:
             rel = str(path.relative_to(root))
             try:
-                spec = parse_article(path, root, key)
+                spec = parse_content_file(path, root, key)
             except (ContentError, OSError) as exc:
                 plan.failed.append((rel, str(exc)))
                 continue
@@ -176,8 +177,9 @@ def _upsert_article(spec, category, import_slugs, report):
     changed = _assign(article, kind=spec.kind, category=category, position=spec.position)
 
     head = article.current_revision
-    if head is None or not head.same_text(spec.title, spec.summary, spec.body):
-        head = services.add_revision(article, spec.title, spec.summary, spec.body, note=f"Synced from {spec.path}")
+    if head is None or not head.same_text(spec.title, spec.summary, spec.body, spec.meta):
+        head = services.add_revision(article, spec.title, spec.summary, spec.body, note=f"Synced from {spec.path}",
+                                     meta=spec.meta)
         changed = True
     if sorted(t.name for t in article.tags) != sorted(services.normalize_tag_names(spec.tags)):
         article.tags = services.get_or_create_tags(spec.tags)
@@ -258,6 +260,9 @@ def export_directory(root):
             revision = article.published_revision if article.is_public else article.current_revision
             if revision is None:
                 continue
-            (folder / f"{article.slug}.md").write_text(dump_article(article, revision), encoding="utf-8")
+            if article.kind == "troubleshooter":
+                (folder / f"{article.slug}.tree.yml").write_text(dump_tree_file(article, revision), encoding="utf-8")
+            else:
+                (folder / f"{article.slug}.md").write_text(dump_article(article, revision), encoding="utf-8")
             written += 1
     return written

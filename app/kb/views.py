@@ -115,6 +115,8 @@ def article(slug):
             if target is not None and (target.is_public or staff):
                 abort(redirect(url_for("kb.article", slug=target.slug), 301))
             abort(404)
+        if found.kind == "troubleshooter":  # the player has its own pages, one URL per step
+            abort(redirect(url_for("troubleshoot.start", slug=found.slug), 302))
         revision = found.published_revision if found.is_public else found.current_revision
         if revision is None:
             abort(404)

@@ -9,6 +9,7 @@ from app.core.markdown import render_markdown, strip_tags
 from app.extensions import db
 from app.kb.models import Article
 from app.kb.services import public_articles
+from app.troubleshoot.tree import TreeError, load_tree, search_text
 
 # Private-use characters mark highlighted words in snippets; they are removed from indexed text.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -41,6 +42,8 @@ def clean(text):
 def build_document(article):
     """The SearchDoc of a public article (its published revision)."""
     revision = article.published_revision
+    if article.kind == "troubleshooter":
+        return _tree_document(article, revision)
     rendered = render_markdown(revision.body)
     body = re.sub(r"\s+", " ", strip_tags(_ITEM_END.sub(" · </\\1>", rendered.html))).strip()
     return SearchDoc(
@@ -54,6 +57,26 @@ def build_document(article):
         headings=clean(" · ".join(text for _, _, text in rendered.toc)),
         tags=clean(" ".join(tag.name for tag in article.tags)),
         body=clean(body),
+    )
+
+
+def _tree_document(article, revision):
+    """A troubleshooter is found by its title, summary and the text of every node and answer."""
+    try:
+        text = search_text(load_tree(revision.body))
+    except TreeError:  # stored trees are validated on the way in; an old broken one is still found by title
+        text = ""
+    return SearchDoc(
+        article_id=article.id,
+        revision_id=revision.id,
+        slug=article.slug,
+        kind=article.kind,
+        category_slug=article.category.slug,
+        title=clean(revision.title),
+        summary=clean(revision.summary),
+        headings="",
+        tags=clean(" ".join(tag.name for tag in article.tags)),
+        body=clean(re.sub(r"\s+", " ", text).strip()),
     )
 
 

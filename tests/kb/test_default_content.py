@@ -83,4 +83,4 @@ def test_every_default_article_page_renders(client, synced_app):
         slugs = [a.slug for a in services.sitemap_articles()]
     assert len(slugs) >= 42
     for slug in slugs:
-        assert client.get(f"/articles/{slug}").status_code == 200, slug
+        assert client.get(f"/articles/{slug}", follow_redirects=True).status_code == 200, slug

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.kb import services
+from app.kb.content_files import is_content_file
 from app.kb.models import Article, Category, Redirect, Revision
 from app.kb.page_cache import current_content_version
 from app.kb.sync import sync_directory
@@ -173,7 +174,8 @@ def test_sync_without_argument_imports_the_bundled_content(runner):
     result = runner.invoke(args=["kb", "sync"])
 
     assert result.exit_code == 0, result.output
-    files = [p for p in CONTENT_DIR.rglob("*.md") if not p.name.startswith("_")]
+    files = [p for p in CONTENT_DIR.rglob("*") if is_content_file(p) and not p.name.startswith("_")
+             and "_media" not in p.parts]
     with runner.app.app_context():
         assert db.session.execute(select(func.count(Article.id))).scalar_one() == len(files)
 
