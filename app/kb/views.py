@@ -1,16 +1,32 @@
 """Public help-center pages. Anonymous visitors are served from the page cache when possible."""
+import json
 from datetime import date
+from pathlib import Path
 
-from flask import Response, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (Response, abort, current_app, g, redirect, render_template, request, send_from_directory, session,
+                   url_for)
 from flask_login import current_user
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from app.core import signals
+from app.core.lru import LRUCache
 from app.core.markdown import plain_text, render_markdown
-from app.core.security import fill_public_form_tokens, request_visitor_key
+from app.core.security import CONTENT_SECURITY_POLICY, fill_public_form_tokens, request_visitor_key
 from app.kb import bp, services
 from app.kb.page_cache import page_cache
 from app.kb.pageviews import buffer_for
+from app.kb.tutorials import PLAYER_ORIGINS, render_tutorial, tutorial_facts
+
+# Tutorial pages may frame the two allowed video players (inserted by video.js on play); no other page may.
+TUTORIAL_CSP = f"{CONTENT_SECURITY_POLICY}; frame-src {' '.join(PLAYER_ORIGINS)}; media-src 'self'"
+# Starts a rendered tutorial page (cached with it) so a cache hit knows to send TUTORIAL_CSP; never sent.
+_TUTORIAL_MARK = "\ue003tutorial\ue003"
+MEDIA_FOLDER = "_media"  # inside CONTENT_DIR; skipped by `flask kb sync` like every _folder
+MEDIA_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp", "svg", "mp4", "webm", "ogv", "vtt"}
+MEDIA_MAX_AGE = 30 * 86400
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"  # an SVG opened directly can run no script
+SUMMARY_PDF_CACHE_SIZE = 64
 
 
 def _has_session_cookie():
@@ -120,23 +136,108 @@ def article(slug):
         revision = found.published_revision if found.is_public else found.current_revision
         if revision is None:
             abort(404)
-        rendered = render_markdown(revision.body)
         previous, following = services.neighbours(found)
-        html = render_template(
-            "kb/article.html",
+        page = dict(
             article=found,
             revision=revision,
-            body=Markup(rendered.html),  # sanitized by nh3 in render_markdown
-            toc=rendered.toc,
             crumbs=services.breadcrumbs(found.category),
             related=services.related_articles(found),
             previous=previous,
             following=following,
             description=revision.summary or plain_text(revision.body, 160),
         )
+        if found.kind == "tutorial":
+            html = render_template("kb/tutorial.html", tutorial=render_tutorial(revision.body, revision.title),
+                                   facts=tutorial_facts(revision.meta), **page)
+            return _TUTORIAL_MARK + html, found.id, revision.id
+        rendered = render_markdown(revision.body)
+        html = render_template(
+            "kb/article.html",
+            body=Markup(rendered.html),  # sanitized by nh3 in render_markdown
+            toc=rendered.toc,
+            **page,
+        )
         return html, found.id, revision.id
 
-    return _cached(("article", slug), render)
+    html = _cached(("article", slug), render)
+    if html.startswith(_TUTORIAL_MARK):
+        return Response(html[len(_TUTORIAL_MARK):], headers={"Content-Security-Policy": TUTORIAL_CSP})
+    return html
+
+
+def _tutorial_revision(slug, staff):
+    """(tutorial, revision) a visitor may see; 404 for anything else, 301 for a renamed tutorial."""
+    found = services.get_article(slug)
+    if found is None or not (found.is_public or staff):
+        target = services.resolve_redirect(slug)
+        if target is not None and target.kind == "tutorial" and (target.is_public or staff):
+            abort(redirect(url_for(request.endpoint, slug=target.slug), 301))
+        abort(404)
+    revision = found.published_revision if found.is_public else found.current_revision
+    if found.kind != "tutorial" or revision is None:
+        abort(404)
+    return found, revision
+
+
+def _summary_html(tutorial, revision, for_pdf=False):
+    """The one-page summary of a tutorial revision (the page, or the HTML drawn into the PDF)."""
+    return render_template(
+        "kb/tutorial_summary.html",
+        article=tutorial,
+        revision=revision,
+        tutorial=render_tutorial(revision.body, revision.title),
+        facts=tutorial_facts(revision.meta),
+        crumbs=services.breadcrumbs(tutorial.category),
+        for_pdf=for_pdf,
+    )
+
+
+@bp.get("/articles/<slug>/summary")
+def tutorial_summary(slug):
+    """A tutorial on one printable page: facts, prerequisites, and each step's title and first paragraph."""
+    staff = _may_be_signed_in()
+
+    def render():
+        found, revision = _tutorial_revision(slug, staff)
+        return _summary_html(found, revision), None, None
+
+    return _cached(("tutorial-summary", slug), render)
+
+
+def _summary_pdfs():
+    return current_app.extensions.setdefault("kb_summary_pdfs", LRUCache(SUMMARY_PDF_CACHE_SIZE))
+
+
+@bp.get("/articles/<slug>/summary.pdf")
+def tutorial_summary_pdf(slug):
+    """The one-page summary as a PDF download; drawn once per revision, so an edit gets a new PDF."""
+    found, revision = _tutorial_revision(slug, _may_be_signed_in())
+    cache, key = _summary_pdfs(), (found.id, revision.id)
+    pdf = cache.get(key)
+    if pdf is None:
+        from app.pdf import render_pdf  # WeasyPrint is loaded by the first PDF, not by every worker at start
+
+        pdf = render_pdf(_summary_html(found, revision, for_pdf=True))
+        cache.put(key, pdf)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers.set("Content-Disposition", "attachment", filename=f"{found.slug}-summary.pdf")
+    if not found.is_public:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/media/<path:filename>")
+def media(filename):
+    """An image, video or caption file from the content folder's _media/ (allow-listed types only)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in MEDIA_EXTENSIONS or any(part.startswith(".") for part in filename.split("/")):
+        abort(404)
+    folder = Path(current_app.config["CONTENT_DIR"]) / MEDIA_FOLDER
+    response = send_from_directory(folder, filename, max_age=MEDIA_MAX_AGE)  # 404 for "..", absolute or missing
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if extension == "svg":
+        response.headers["Content-Security-Policy"] = SVG_CSP
+    return response
 
 
 @bp.get("/faq")
@@ -148,9 +249,27 @@ def faq():
             (category, [(faq, Markup(render_markdown(faq.published_revision.body).html)) for faq in faqs])
             for category, faqs in services.faq_groups()
         ]
-        return render_template("kb/faq.html", groups=groups), None, None
+        faqs = [faq for _, items in groups for faq, _ in items]
+        return render_template("kb/faq.html", groups=groups, structured_data=faq_structured_data(faqs)), None, None
 
     return _cached(("faq",), render)
+
+
+def faq_structured_data(faqs):
+    """schema.org FAQPage JSON-LD for the FAQ articles, safe inside <script> (<, >, &, ' as \\u escapes)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": faq.published_revision.title,
+                "acceptedAnswer": {"@type": "Answer", "text": plain_text(faq.published_revision.body)},
+            }
+            for faq in faqs
+        ],
+    }
+    return htmlsafe_json_dumps(data, dumps=json.dumps, ensure_ascii=False)
 
 
 @bp.get("/sitemap.xml")

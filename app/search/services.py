@@ -1,6 +1,4 @@
 """Search for views and the API: plain values in, results out."""
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -8,6 +6,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.core.lru import LRUCache
 from app.extensions import db
 from app.kb.models import Article
 from app.kb.services import public_articles
@@ -47,26 +46,11 @@ class Outcome:
         return (self.total + self.per_page - 1) // self.per_page
 
 
-class ResultCache:
+class ResultCache(LRUCache):
     """Recent result pages per process, valid for one index version."""
 
     def __init__(self, size=512):
-        self.size = size
-        self._items = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value):
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        super().__init__(size)
 
 
 def _backend():
