@@ -19,7 +19,7 @@ from app.search.query import vocabulary, words_of
 
 LOCK_KEY = 7_312_024  # advisory lock id for index writers
 CONFIG = "english"
-RANK_WEIGHTS = "{0.1, 0.35, 0.5, 1.0}"  # D (body), C (headings), B (summary, tags), A (title)
+RANK_WEIGHTS = "{0.05, 0.35, 0.5, 1.0}"  # D (body), C (headings), B (summary, tags), A (title)
 HEADLINE_OPTIONS = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=1, MaxWords=35, MinWords=15, "
                     'FragmentDelimiter=" … "')
 
@@ -107,7 +107,7 @@ class PostgresBackend:
             SELECT ranked.article_id, ranked.slug, ranked.rank,
                    ts_headline('{CONFIG}', ranked.body, ranked.query, :headline) AS snippet, ranked.summary
             FROM (SELECT d.article_id, d.slug, d.body, d.summary, q.query,
-                         ts_rank_cd('{RANK_WEIGHTS}', d.tsv, q.query) AS rank
+                         ts_rank_cd('{RANK_WEIGHTS}', d.tsv, q.query, 1) AS rank
                   {base} ORDER BY rank DESC, d.article_id LIMIT :limit OFFSET :offset) ranked
             ORDER BY ranked.rank DESC, ranked.article_id"""), params).all()
         hits = [SearchHit(article_id=r.article_id, slug=r.slug, score=float(r.rank),

@@ -1,10 +1,12 @@
 """Troubleshooters: the tree of a revision, the player's state for a trail, runs and their analytics."""
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
+from app.core.lru import LRUCache
 from app.core.markdown import plain_text
 from app.extensions import db
 from app.kb.models import Article, utcnow
@@ -16,19 +18,17 @@ RUN_IDLE = timedelta(hours=2)
 # Open runs younger than this may still be going on: they are not counted as drop-offs yet.
 IN_PROGRESS = timedelta(minutes=30)
 TREE_CACHE_SIZE = 256
-_trees = OrderedDict()
 
 
 def tree_of(revision):
-    """The parsed tree stored in a troubleshooter revision (parsed once per revision and process)."""
-    tree = _trees.get(revision.id)
+    """The parsed tree stored in a troubleshooter revision (parsed once per revision in each app)."""
+    cache = current_app.extensions.setdefault("troubleshoot_trees", LRUCache(TREE_CACHE_SIZE))
+    # The text is part of the key: revision ids are only unique within one database.
+    key = (revision.id, hash(revision.body))
+    tree = cache.get(key)
     if tree is None:
         tree = load_tree(revision.body)
-        _trees[revision.id] = tree
-        while len(_trees) > TREE_CACHE_SIZE:
-            _trees.popitem(last=False)
-    else:
-        _trees.move_to_end(revision.id)
+        cache.put(key, tree)
     return tree
 
 
