@@ -279,33 +279,27 @@ def dump_category(category):
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
 
 
-def dump_article(article, revision):
-    """Text of a Markdown file with front matter for an article at a revision."""
+def _settings_yaml(article, revision, extra):
+    """YAML of an article's settings: title, summary, the kind-specific ``extra``, tags, position, status, redirects."""
     meta = {"title": revision.title}
     if revision.summary:
         meta["summary"] = revision.summary
-    meta["kind"] = article.kind
-    meta.update(revision.meta or {})
+    meta.update(extra)
     meta["tags"] = [tag.name for tag in article.tags]
     meta["position"] = article.position
     meta["status"] = article.status
     redirects = sorted(r.old_slug for r in article.redirects)
     if redirects:
         meta["redirect_from"] = redirects
-    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+    return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+
+
+def dump_article(article, revision):
+    """Text of a Markdown file with front matter for an article at a revision."""
+    front = _settings_yaml(article, revision, {"kind": article.kind, **(revision.meta or {})})
     return f"---\n{front}---\n{revision.body}\n"
 
 
 def dump_tree_file(article, revision):
     """Text of a <slug>.tree.yml for a troubleshooter at a revision: settings, then start and nodes."""
-    meta = {"title": revision.title, "slug": article.slug}
-    if revision.summary:
-        meta["summary"] = revision.summary
-    meta["tags"] = [tag.name for tag in article.tags]
-    meta["position"] = article.position
-    meta["status"] = article.status
-    redirects = sorted(r.old_slug for r in article.redirects)
-    if redirects:
-        meta["redirect_from"] = redirects
-    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
-    return f"{front}{revision.body.rstrip()}\n"
+    return f"{_settings_yaml(article, revision, {'slug': article.slug})}{revision.body.rstrip()}\n"

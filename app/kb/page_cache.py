@@ -27,6 +27,7 @@ class CachedPage:
     created: float
     article_id: int | None = None
     revision_id: int | None = None
+    headers: dict | None = None  # response headers the page needs (e.g. a wider CSP), served with every hit
 
 
 class PageCache:
@@ -67,10 +68,10 @@ class PageCache:
             self._pages.move_to_end(key)
             return page
 
-    def put(self, key, html, article_id=None, revision_id=None):
-        """Remember a rendered page."""
+    def put(self, key, html, article_id=None, revision_id=None, headers=None):
+        """Remember a rendered page (and the headers it must be served with)."""
         with self._lock:
-            self._pages[key] = CachedPage(html, time.monotonic(), article_id, revision_id)
+            self._pages[key] = CachedPage(html, time.monotonic(), article_id, revision_id, headers)
             self._pages.move_to_end(key)
             while len(self._pages) > self.size:
                 self._pages.popitem(last=False)

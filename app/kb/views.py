@@ -20,8 +20,6 @@ from app.kb.tutorials import PLAYER_ORIGINS, render_tutorial, tutorial_facts
 
 # Tutorial pages may frame the two allowed video players (inserted by video.js on play); no other page may.
 TUTORIAL_CSP = f"{CONTENT_SECURITY_POLICY}; frame-src {' '.join(PLAYER_ORIGINS)}; media-src 'self'"
-# Starts a rendered tutorial page (cached with it) so a cache hit knows to send TUTORIAL_CSP; never sent.
-_TUTORIAL_MARK = "\ue003tutorial\ue003"
 MEDIA_FOLDER = "_media"  # inside CONTENT_DIR; skipped by `flask kb sync` like every _folder
 MEDIA_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp", "svg", "mp4", "webm", "ogv", "vtt"}
 MEDIA_MAX_AGE = 30 * 86400
@@ -44,12 +42,14 @@ def _may_be_signed_in():
 def _cached(key, render):
     """Serve a page from the cache when it is the same for everyone, else render it for this visitor.
 
-    ``render() -> (html, article_id, revision_id)``. Staff (who may see drafts) and visitors with a
+    ``render() -> (html, article_id, revision_id)``; a render may set ``g.page_headers`` for headers the
+    page needs, which are kept with the cached copy. Staff (who may see drafts) and visitors with a
     message waiting in their session get a page of their own, never cached; staff views are not counted.
     """
     signed_in = _may_be_signed_in()
     if signed_in or (_has_session_cookie() and session.get("_flashes")):
         html, article_id, revision_id = render()
+        headers = g.pop("page_headers", None)
     else:
         cache = page_cache(current_app)
         key = (request.host, *key)
@@ -60,12 +60,14 @@ def _cached(key, render):
                 html, article_id, revision_id = render()
             finally:
                 g.rendering_shared_page = False
-            cache.put(key, html, article_id, revision_id)
+            headers = g.pop("page_headers", None)
+            cache.put(key, html, article_id, revision_id, headers)
         else:
-            html, article_id, revision_id = page.html, page.article_id, page.revision_id
+            html, article_id, revision_id, headers = page.html, page.article_id, page.revision_id, page.headers
     if article_id is not None and not signed_in:
         _count_view(article_id, revision_id)
-    return fill_public_form_tokens(html)
+    html = fill_public_form_tokens(html)
+    return Response(html, headers=headers) if headers else html
 
 
 def _count_view(article_id, revision_id):
@@ -149,7 +151,8 @@ def article(slug):
         if found.kind == "tutorial":
             html = render_template("kb/tutorial.html", tutorial=render_tutorial(revision.body, revision.title),
                                    facts=tutorial_facts(revision.meta), **page)
-            return _TUTORIAL_MARK + html, found.id, revision.id
+            g.page_headers = {"Content-Security-Policy": TUTORIAL_CSP}
+            return html, found.id, revision.id
         rendered = render_markdown(revision.body)
         html = render_template(
             "kb/article.html",
@@ -159,10 +162,7 @@ def article(slug):
         )
         return html, found.id, revision.id
 
-    html = _cached(("article", slug), render)
-    if html.startswith(_TUTORIAL_MARK):
-        return Response(html[len(_TUTORIAL_MARK):], headers={"Content-Security-Policy": TUTORIAL_CSP})
-    return html
+    return _cached(("article", slug), render)
 
 
 def _tutorial_revision(slug, staff):

@@ -42,42 +42,33 @@ def clean(text):
 def build_document(article):
     """The SearchDoc of a public article (its published revision)."""
     revision = article.published_revision
-    if article.kind == "troubleshooter":
-        return _tree_document(article, revision)
+    headings, body = _tree_text(revision) if article.kind == "troubleshooter" else _markdown_text(revision)
+    return SearchDoc(
+        article_id=article.id,
+        revision_id=revision.id,
+        slug=article.slug,
+        kind=article.kind,
+        category_slug=article.category.slug,
+        title=clean(revision.title),
+        summary=clean(revision.summary),
+        headings=clean(headings),
+        tags=clean(" ".join(tag.name for tag in article.tags)),
+        body=clean(re.sub(r"\s+", " ", body).strip()),
+    )
+
+
+def _markdown_text(revision):
+    """(headings, body text) of a Markdown revision."""
     rendered = render_markdown(revision.body)
-    body = re.sub(r"\s+", " ", strip_tags(_ITEM_END.sub(" · </\\1>", rendered.html))).strip()
-    return SearchDoc(
-        article_id=article.id,
-        revision_id=revision.id,
-        slug=article.slug,
-        kind=article.kind,
-        category_slug=article.category.slug,
-        title=clean(revision.title),
-        summary=clean(revision.summary),
-        headings=clean(" · ".join(text for _, _, text in rendered.toc)),
-        tags=clean(" ".join(tag.name for tag in article.tags)),
-        body=clean(body),
-    )
+    return " · ".join(text for _, _, text in rendered.toc), strip_tags(_ITEM_END.sub(" · </\\1>", rendered.html))
 
 
-def _tree_document(article, revision):
-    """A troubleshooter is found by its title, summary and the text of every node and answer."""
+def _tree_text(revision):
+    """(no headings, the text of every node and answer) of a troubleshooter revision."""
     try:
-        text = search_text(load_tree(revision.body))
+        return "", search_text(load_tree(revision.body))
     except TreeError:  # stored trees are validated on the way in; an old broken one is still found by title
-        text = ""
-    return SearchDoc(
-        article_id=article.id,
-        revision_id=revision.id,
-        slug=article.slug,
-        kind=article.kind,
-        category_slug=article.category.slug,
-        title=clean(revision.title),
-        summary=clean(revision.summary),
-        headings="",
-        tags=clean(" ".join(tag.name for tag in article.tags)),
-        body=clean(re.sub(r"\s+", " ", text).strip()),
-    )
+        return "", ""
 
 
 def public_documents(article_ids=None):

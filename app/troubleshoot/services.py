@@ -204,27 +204,41 @@ class NodeStats:
 
 
 @dataclass
-class TreeReport:
-    """A troubleshooter's runs over a period."""
+class RunCounts:
+    """How a troubleshooter's runs ended over a period."""
 
-    article: object
-    tree: object
-    since: object
-    until: object
     runs: int = 0
     solved: int = 0
     escalated: int = 0
-    inquiries: int = 0
-    in_progress: int = 0
+    inquiries: int = 0  # escalated runs that went on to send an inquiry
     abandoned: int = 0
-    nodes: list = field(default_factory=list)  # [NodeStats] in tree order
-    edge_counts: dict = field(default_factory=dict)  # {(from, to): runs}
+    in_progress: int = 0
+
+    def add(self, run, now):
+        """Count one run; returns how it stands: 'solved', 'escalated', 'abandoned' or 'in_progress'."""
+        self.runs += 1
+        if run.outcome:
+            state = run.outcome
+            self.inquiries += run.outcome == "escalated" and run.inquiry_id is not None
+        else:
+            state = "in_progress" if now - run.updated_at < IN_PROGRESS else "abandoned"
+        setattr(self, state, getattr(self, state) + 1)
+        return state
 
     @property
     def solve_rate(self):
         """Solved runs among the finished ones (0..1), or None before any finished."""
         finished = self.solved + self.escalated + self.abandoned
         return self.solved / finished if finished else None
+
+
+@dataclass
+class TreeReport(RunCounts):
+    """A troubleshooter's runs over a period, per node and per answer."""
+
+    article: object = None
+    nodes: list = field(default_factory=list)  # [NodeStats] in tree order
+    edge_counts: dict = field(default_factory=dict)  # {(from, to): runs}
 
     @property
     def node_counts(self):
@@ -239,20 +253,19 @@ class TreeReport:
 
 
 def _runs(article_ids, since, until):
-    query = select(TreeRun).where(TreeRun.started_at >= since, TreeRun.started_at < until)
-    if article_ids is not None:
-        query = query.where(TreeRun.article_id.in_(article_ids))
+    query = select(TreeRun).where(TreeRun.started_at >= since, TreeRun.started_at < until,
+                                  TreeRun.article_id.in_(article_ids))
     return db.session.execute(query.order_by(TreeRun.id)).scalars().all()
 
 
 def tree_report(article, tree, since, until, now=None):
     """Runs, per-node visits and drop-offs, outcomes per solution and edge counts of one troubleshooter."""
     now = now or utcnow()
-    report = TreeReport(article=article, tree=tree, since=since, until=until)
+    report = TreeReport(article=article)
     stats = {node_id: NodeStats(node) for node_id, node in tree.nodes.items()}
     edges = Counter()
     for run in _runs([article.id], since, until):
-        report.runs += 1
+        state = report.add(run, now)
         for node_id in run.visited:
             if node_id in stats:
                 stats[node_id].visits += 1
@@ -260,46 +273,22 @@ def tree_report(article, tree, since, until, now=None):
             source, _, target = edge.partition(">")
             edges[(source, target)] += 1
         last = stats.get(run.last_node)
-        if run.outcome == "solved":
-            report.solved += 1
-        elif run.outcome == "escalated":
-            report.escalated += 1
-            report.inquiries += run.inquiry_id is not None
-        elif now - run.updated_at < IN_PROGRESS:
-            report.in_progress += 1
+        if last is None or state == "in_progress":  # an open run has not left anywhere yet
             continue
-        else:
-            report.abandoned += 1
-            if last is not None:
-                last.dropoffs += 1
-        solution = stats.get(run.solution_node)
-        if solution is not None and run.last_node == run.solution_node:
-            if run.outcome == "solved":
-                solution.solved += 1
-            elif run.outcome == "escalated":
-                solution.escalated += 1
-            else:
-                solution.abandoned += 1
+        if state == "abandoned":
+            last.dropoffs += 1
+        if last.node.type == "solution":
+            setattr(last, state, getattr(last, state) + 1)
     report.nodes = list(stats.values())
     report.edge_counts = dict(edges)
     return report
 
 
 @dataclass
-class TreeSummary:
+class TreeSummary(RunCounts):
     """One line of the troubleshooter overview."""
 
-    article: object
-    runs: int = 0
-    solved: int = 0
-    escalated: int = 0
-    abandoned: int = 0
-
-    @property
-    def solve_rate(self):
-        """Solved among finished runs (0..1), or None."""
-        finished = self.solved + self.escalated + self.abandoned
-        return self.solved / finished if finished else None
+    article: object = None
 
 
 def troubleshooters(include_unpublished=False):
@@ -313,14 +302,7 @@ def troubleshooters(include_unpublished=False):
 def overview(articles, since, until, now=None):
     """[TreeSummary] of the given troubleshooters over a period."""
     now = now or utcnow()
-    rows = {article.id: TreeSummary(article) for article in articles}
+    rows = {article.id: TreeSummary(article=article) for article in articles}
     for run in _runs(list(rows), since, until):
-        row = rows[run.article_id]
-        row.runs += 1
-        if run.outcome == "solved":
-            row.solved += 1
-        elif run.outcome == "escalated":
-            row.escalated += 1
-        elif now - run.updated_at >= IN_PROGRESS:
-            row.abandoned += 1
+        rows[run.article_id].add(run, now)
     return list(rows.values())

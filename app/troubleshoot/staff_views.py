@@ -49,13 +49,10 @@ def render_panel():
     """Dashboard panel: runs in the last 30 days, the solve rate, and where most visitors give up."""
     until = utcnow() + timedelta(seconds=1)
     since = until - timedelta(days=DEFAULT_DAYS)
-    rows = [row for row in services.overview(services.troubleshooters(), since, until) if row.runs]
-    worst = []
-    for row in rows:
-        revision = row.article.published_revision
-        report = services.tree_report(row.article, services.tree_of(revision), since, until)
-        worst += [(row.article, stats) for stats in report.worst_dropoffs[:1]]
-    worst.sort(key=lambda pair: -pair[1].dropoffs)
+    reports = [services.tree_report(article, services.tree_of(article.published_revision), since, until)
+               for article in services.troubleshooters()]
+    rows = [report for report in reports if report.runs]
+    worst = sorted(((r.article, r.worst_dropoffs[0]) for r in rows if r.worst_dropoffs), key=lambda p: -p[1].dropoffs)
     return render_template("troubleshoot/staff/_panel.html", rows=rows, worst=worst[:3],
                            runs=sum(r.runs for r in rows), solved=sum(r.solved for r in rows),
                            summary=services.node_summary)
@@ -68,7 +65,7 @@ def staff_list():
     days, since, until = _period()
     articles = services.troubleshooters(include_unpublished=True)
     analyst = current_user.role in ANALYSTS
-    rows = services.overview(articles, since, until) if analyst else [services.TreeSummary(a) for a in articles]
+    rows = services.overview(articles, since, until) if analyst else [services.TreeSummary(article=a) for a in articles]
     return render_template("troubleshoot/staff/list.html", rows=rows, days=days, periods=PERIODS, analyst=analyst)
 
 
