@@ -1,15 +1,9 @@
 """50 inquiries submitted at the same moment get 50 distinct reference numbers, 0001 to 0050, no gaps."""
-import os
 import re
-import signal
 import sqlite3
-import subprocess
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from http.cookiejar import CookieJar
 
 import pytest
 from sqlalchemy import func, select
@@ -17,8 +11,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.inquiries import services
 from app.inquiries.models import Inquiry, InquirySequence
-from tests.helpers import BOTH_BACKENDS, PROJECT_ROOT
-from tests.test_multiprocess import BIN, free_port, wait_until_up
+from tests.helpers import BOTH_BACKENDS
+from tests.live_site import HttpBrowser, gunicorn_site
 
 REQUESTERS = 50
 FORM = {"name": "Ann Example", "email": "ann@example.com", "user_type": "public", "category": "billing",
@@ -62,33 +56,16 @@ def test_50_parallel_submissions_get_50_distinct_references(app):
 
 
 # -- (b) the contact form, 50 browsers, gunicorn with 4 workers on one SQLite file ---------------------
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Hand the 303 back to the caller instead of following it."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-class Requester:
-    """One browser: its own cookies and its own address (X-Forwarded-For, trusted through PROXY_FIX=1)."""
+class Requester(HttpBrowser):
+    """One person sending the contact form from their own browser and address."""
 
     def __init__(self, number):
+        super().__init__(f"10.1.{number // 250}.{number % 250 + 1}", f"Requester/{number}")
         self.number = number
-        self.address = f"10.1.{number // 250}.{number % 250 + 1}"
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect())
         self.token = None
 
-    def _open(self, url, data=None):
-        headers = {"X-Forwarded-For": self.address, "User-Agent": f"Requester/{self.number}"}
-        request = urllib.request.Request(url, data=data, headers=headers)
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                return response.status, response.headers, response.read().decode()
-        except urllib.error.HTTPError as error:  # 303 (not followed), 4xx, 5xx
-            return error.code, error.headers, error.read().decode(errors="replace")
-
     def open_form(self, base):
-        status, _, html = self._open(f"{base}/contact")
+        status, _, html = self.open(f"{base}/contact")
         assert status == 200, status
         match = re.search(r'name="csrf_token" value="([^"]+)"', html)
         assert match, "no CSRF token on the contact form"
@@ -97,30 +74,14 @@ class Requester:
 
     def submit(self, base):
         data = urllib.parse.urlencode({**FORM, "name": f"Requester {self.number}", "csrf_token": self.token})
-        status, headers, body = self._open(f"{base}/contact", data.encode())
+        status, headers, body = self.open(f"{base}/contact", data.encode())
         return status, headers.get("Location", ""), body[:300]
 
 
 @pytest.mark.slow
 def test_50_browsers_sending_the_contact_form_at_once_get_50_references(tmp_path):
-    instance = tmp_path / "instance"
-    env = {**os.environ, "TIER0_INSTANCE_PATH": str(instance), "TIER0_SECRET_KEY": "parallel-references",
-           # Behind a proxy, as in production: each browser's own address counts for the rate limits.
-           "TIER0_PROXY_FIX": "1", "TIER0_INQUIRY_RATE_LIMIT": "1000 per hour"}
-    for name in ("DATABASE_URL", "TIER0_DATABASE_URL", "TIER0_SQLALCHEMY_DATABASE_URI", "TIER0_REDIS_URL"):
-        env.pop(name, None)
-    subprocess.run([BIN / "tier0", "db", "upgrade"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
-    port = free_port()
-    error_log, access_log, output = tmp_path / "gunicorn.log", tmp_path / "access.log", tmp_path / "stderr.log"
-    with open(output, "wb") as sink:
-        server = subprocess.Popen(
-            [BIN / "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}", "--error-logfile", str(error_log),
-             "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "wsgi:app"],
-            env=env, cwd=PROJECT_ROOT, stdout=sink, stderr=subprocess.STDOUT,
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(base + "/", server)
+    with gunicorn_site(tmp_path, "parallel-references", INQUIRY_RATE_LIMIT="1000 per hour") as site:
+        base = site.base
         with ThreadPoolExecutor(max_workers=REQUESTERS) as pool:
             requesters = list(pool.map(lambda number: Requester(number).open_form(base), range(REQUESTERS)))
             start = threading.Barrier(REQUESTERS, timeout=60)
@@ -130,9 +91,6 @@ def test_50_browsers_sending_the_contact_form_at_once_get_50_references(tmp_path
                 return requester.submit(base)
 
             answers = list(pool.map(submit, requesters))
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
 
     failures = [(status, body) for status, _, body in answers if status != 303]
     assert failures == [], f"{len(failures)} of {REQUESTERS} submissions failed, e.g. {failures[:3]}"
@@ -140,13 +98,13 @@ def test_50_browsers_sending_the_contact_form_at_once_get_50_references(tmp_path
     assert all(re.fullmatch(r"(http://127\.0\.0\.1:\d+)?/inquiry/[^/?]+\?new=1", loc) for loc in locations), \
         locations[:3]
     assert len(set(locations)) == REQUESTERS, "two requesters were sent to the same status page"
-    served_by = {line.split()[0] for line in access_log.read_text().splitlines() if " POST /contact " in line}
+    served_by = {line.split()[0] for line in site.access_log.read_text().splitlines() if " POST /contact " in line}
     assert len(served_by) > 1, "every submission went to one worker"
-    for log in (error_log, output):
+    for log in (site.error_log, site.output):
         text = log.read_text()
         assert "database is locked" not in text and "Traceback" not in text, text[-3000:]
 
-    conn = sqlite3.connect(instance / "tier0.db")
+    conn = sqlite3.connect(tmp_path / "instance" / "tier0.db")
     try:
         references = [row[0] for row in conn.execute("SELECT reference FROM inquiries")]
         names = {row[0] for row in conn.execute("SELECT name FROM inquiries")}
