@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from app.auth.models import User
+from app.core.dates import parse_day
 from app.extensions import db
 from app.inquiries import sla
 from app.inquiries.models import CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES, Inquiry
@@ -12,7 +13,6 @@ from app.inquiries.models import CHANNELS, OPEN_STATUSES, PRIORITIES, STATUSES, 
 PER_PAGE = 50
 STAFF_ROLES = ("lead", "admin")  # the only roles that see inquiries
 UNASSIGNED = "unassigned"
-EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 class FilterError(ValueError):
@@ -52,21 +52,6 @@ class QueueFilter:
     def active(self):
         """True when any filter is set."""
         return any(getattr(self, f.name) not in ("", None, False) for f in fields(self))
-
-
-def parse_day(text, label):
-    """A YYYY-MM-DD string as a date (None when blank); ValueError with a message for people."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        day = datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        shown = text if len(text) <= 30 else text[:30] + "…"
-        raise ValueError(f"“{label}” must be a date written YYYY-MM-DD, like 2025-03-31 (got “{shown}”).") from None
-    if not EARLIEST_DAY <= day <= LATEST_DAY:
-        raise ValueError(f"“{label}” must be between {EARLIEST_DAY} and {LATEST_DAY}.")
-    return day
 
 
 def parse_filters(args, categories):

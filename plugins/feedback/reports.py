@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
+from app.core import dates
 from app.extensions import db
 from app.kb.models import Article, Category, Revision, utcnow
 from plugins.feedback.models import REASONS, Vote
@@ -15,7 +16,6 @@ Z_95 = 1.96  # two-sided 95% normal quantile for the Wilson score interval
 TREND_WEEKS = 12
 MAX_TREND_WEEKS = 52
 NO_REASON = "No reason given"
-EARLIEST_DAY, LATEST_DAY = date(1970, 1, 1), date(2999, 12, 31)
 
 # The article's title is the one readers see: the published revision's, else the newest draft's.
 TitleRevision = aliased(Revision, name="title_revision")
@@ -49,18 +49,10 @@ class VoteFilter:
 
 def parse_day(text, field_name, label):
     """A YYYY-MM-DD string as a date (None when blank), or FilterError explaining the expected form."""
-    text = (text or "").strip()
-    if not text:
-        return None
     try:
-        day = datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        shown = text if len(text) <= 30 else text[:30] + "…"
-        raise FilterError(f"“{label}” must be a date written YYYY-MM-DD, like 2024-05-31 (got “{shown}”).",
-                          field_name) from None
-    if not EARLIEST_DAY <= day <= LATEST_DAY:  # far-off days would overflow week arithmetic
-        raise FilterError(f"“{label}” must be between {EARLIEST_DAY} and {LATEST_DAY}.", field_name)
-    return day
+        return dates.parse_day(text, label)
+    except ValueError as exc:
+        raise FilterError(str(exc), field_name) from None
 
 
 def parse_filters(start="", end="", category=""):
