@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench-pages bench-search install clean
+.PHONY: run test bench-pages bench-search bench-pdf install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench-pages: $(VENV)/.installed-test
 ## Search benchmark: the app's search backend (index build, update, query latency) against plain SQLite FTS5 (writes bench/results/search.md)
 bench-search: $(VENV)/.installed-test
 	$(BIN)/python bench/search.py
+
+## PDF benchmark: cold renders (article, largest guide, a 30-article guide, handbook) against WeasyPrint in process, cached responses against bare Flask, peak memory (writes bench/results/pdf.md)
+bench-pdf: $(VENV)/.installed-test
+	$(BIN)/python bench/pdf.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -68,6 +68,12 @@ class Config:
     MAIL_PASSWORD = ""
     MAIL_FROM = "Bazaarly Support <support@bazaarly.example>"
 
+    # PDF guides: page size A4 or Letter; each PDF is drawn in a child process with these limits.
+    PDF_PAGE_SIZE = "A4"
+    PDF_RENDER_TIMEOUT = 90.0  # seconds; past it the render is stopped and the reader gets an error page
+    PDF_MEMORY_LIMIT_MB = 2048  # address space of the rendering process
+    PDF_RATE_LIMIT = "30 per minute"  # PDF downloads per client
+
     PROXY_FIX = 0  # number of trusted proxies in front of the app (X-Forwarded-*)
     PAGEVIEW_FLUSH_SIZE = 50  # buffered page views written in one short transaction
     PAGEVIEW_FLUSH_SECONDS = 5.0

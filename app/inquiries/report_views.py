@@ -3,7 +3,7 @@ from flask import Response, render_template, request
 
 from app.auth.access import roles_required
 from app.inquiries import bp, reports
-from app.pdf import render_pdf
+from app.pdf.services import RenderError, render_pdf
 
 LEADS = ("lead", "admin")
 FORMATS = ("html", "csv", "pdf")
@@ -43,7 +43,13 @@ def staff_report():
         return _download(reports.as_csv(report), "text/csv", period, "csv")
     if output == "pdf":
         html = render_template("inquiries/reports/report_pdf.html", report=report, **_helpers())
-        return _download(render_pdf(html), "application/pdf", period, "pdf")
+        try:
+            return _download(render_pdf(html), "application/pdf", period, "pdf")
+        except RenderError:
+            error = "The PDF could not be made just now. Nothing was downloaded; please try again in a minute."
+            page = render_template("inquiries/reports/report.html", error=error, report=report, form=form,
+                                   **_helpers())
+            return page, 503, {"Cache-Control": "no-store", "Retry-After": "60"}
     if not form["month"] and not form["quarter"]:
         form["month"] = period.key  # the default period shows in the form
     page = render_template("inquiries/reports/report.html", error=None, report=report, form=form, **_helpers())

@@ -309,10 +309,26 @@ def _render_with_videos(text, token_prefix):
     return render_markdown("\n".join(lines)).html, videos
 
 
-def _substitute(html, videos):
+def render_video_for_print(video):
+    """A video on paper: its title and address as a link, and the transcript in full."""
+    if video.problem:
+        return render_video(video)
+    address = video.page_url or video.src
+    html = Markup(
+        '<div class="video video-print"><p><strong>Video:</strong> {title}<br>'
+        '<a href="{address}">{address}</a></p>'
+    ).format(title=video.title or "untitled", address=address)
+    if video.transcript:
+        html += Markup('<div class="transcript"><p class="transcript-title">Transcript</p>'
+                       '<div class="prose">{}</div></div>').format(
+            Markup(render_markdown(video.transcript).html))  # sanitized by nh3
+    return html + Markup("</div>")
+
+
+def _substitute(html, videos, for_print=False):
     """Put each video's HTML where its placeholder paragraph is."""
     for token, video in videos:
-        block = str(render_video(video))
+        block = str(render_video_for_print(video) if for_print else render_video(video))
         paragraph = f"<p>{token}</p>"
         html = html.replace(paragraph, block) if paragraph in html else html.replace(token, block)
     return html
@@ -369,12 +385,12 @@ def _lead(html, tokens):
     return Markup(sanitize(lead)) if lead else Markup("")
 
 
-def _render_step(number, title, text, token_prefix):
+def _render_step(number, title, text, token_prefix, for_print=False):
     html, videos = _render_with_videos(text, f"{token_prefix}s{number}")
     tokens = [token for token, _ in videos]
     lead = _lead(html, tokens)
     # Headings inside steps get the step's prefix, so two steps may both have a "### Tips".
-    html = _HEADING_ID.sub(rf"\g<1>step-{number}-", _substitute(html, videos))
+    html = _HEADING_ID.sub(rf"\g<1>step-{number}-", _substitute(html, videos, for_print))
     title_html = _inline(title) if title else Markup("Step {}").format(number)
     return Step(
         number=number, title=title_html, title_text=strip_tags(str(title_html)).strip(), html=Markup(html),
@@ -383,14 +399,17 @@ def _render_step(number, title, text, token_prefix):
 
 
 @lru_cache(maxsize=256)
-def render_tutorial(body, title):
-    """The intro and numbered steps of a tutorial body, rendered and sanitized; cached by text."""
+def render_tutorial(body, title, for_print=False):
+    """The intro and numbered steps of a tutorial body, rendered and sanitized; cached by text.
+
+    ``for_print`` draws videos as their link and full transcript (for PDFs) instead of a player.
+    """
     # The placeholder depends on the body, so a writer cannot type one that matches.
     token_prefix = "tier0video" + hashlib.sha256((body or "").encode()).hexdigest()[:16]
     intro_text, parts = split_steps(body, title)
     intro, intro_videos = _render_with_videos(intro_text, f"{token_prefix}i") if intro_text else ("", [])
-    intro = _HEADING_ID.sub(r"\g<1>intro-", _substitute(intro, intro_videos))
-    steps = tuple(_render_step(number, step_title, text, token_prefix)
+    intro = _HEADING_ID.sub(r"\g<1>intro-", _substitute(intro, intro_videos, for_print))
+    steps = tuple(_render_step(number, step_title, text, token_prefix, for_print)
                   for number, (step_title, text) in enumerate(parts, start=1))
     return Tutorial(intro=Markup(intro), steps=steps)
 

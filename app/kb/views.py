@@ -10,7 +10,6 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from app.core import signals
-from app.core.lru import LRUCache
 from app.core.markdown import plain_text, render_markdown
 from app.core.security import CONTENT_SECURITY_POLICY, fill_public_form_tokens, request_visitor_key
 from app.kb import bp, services
@@ -24,7 +23,6 @@ MEDIA_FOLDER = "_media"  # inside CONTENT_DIR; skipped by `flask kb sync` like e
 MEDIA_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp", "svg", "mp4", "webm", "ogv", "vtt"}
 MEDIA_MAX_AGE = 30 * 86400
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"  # an SVG opened directly can run no script
-SUMMARY_PDF_CACHE_SIZE = 64
 
 
 def _has_session_cookie():
@@ -179,8 +177,8 @@ def _tutorial_revision(slug, staff):
     return found, revision
 
 
-def _summary_html(tutorial, revision, for_pdf=False):
-    """The one-page summary of a tutorial revision (the page, or the HTML drawn into the PDF)."""
+def _summary_html(tutorial, revision):
+    """The one-page summary of a tutorial revision."""
     return render_template(
         "kb/tutorial_summary.html",
         article=tutorial,
@@ -188,7 +186,6 @@ def _summary_html(tutorial, revision, for_pdf=False):
         tutorial=render_tutorial(revision.body, revision.title),
         facts=tutorial_facts(revision.meta),
         crumbs=services.breadcrumbs(tutorial.category),
-        for_pdf=for_pdf,
     )
 
 
@@ -202,28 +199,6 @@ def tutorial_summary(slug):
         return _summary_html(found, revision), None, None
 
     return _cached(("tutorial-summary", slug), render)
-
-
-def _summary_pdfs():
-    return current_app.extensions.setdefault("kb_summary_pdfs", LRUCache(SUMMARY_PDF_CACHE_SIZE))
-
-
-@bp.get("/articles/<slug>/summary.pdf")
-def tutorial_summary_pdf(slug):
-    """The one-page summary as a PDF download; drawn once per revision, so an edit gets a new PDF."""
-    found, revision = _tutorial_revision(slug, _may_be_signed_in())
-    cache, key = _summary_pdfs(), (found.id, revision.id)
-    pdf = cache.get(key)
-    if pdf is None:
-        from app.pdf import render_pdf  # WeasyPrint is loaded by the first PDF, not by every worker at start
-
-        pdf = render_pdf(_summary_html(found, revision, for_pdf=True))
-        cache.put(key, pdf)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "attachment", filename=f"{found.slug}-summary.pdf")
-    if not found.is_public:
-        response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.get("/media/<path:filename>")

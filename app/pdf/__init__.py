@@ -1,4 +1,14 @@
-"""PDF documents from HTML (WeasyPrint), fetching nothing but the app's own static files."""
-from app.pdf.render import StaticFilesOnly, render_pdf
+"""PDF guides: articles, category guides, the handbook, tutorial summaries and checklists, drawn by WeasyPrint.
 
-__all__ = ["StaticFilesOnly", "render_pdf"]
+WeasyPrint runs only in the render worker (worker.py); the web process builds HTML and keeps the results.
+"""
+from flask import Blueprint
+
+bp = Blueprint("pdf", __name__, template_folder="templates")
+
+
+def register(app):
+    """Attach the views and register the blueprint."""
+    from app.pdf import models, views  # noqa: F401  (table; decorators fill bp)
+
+    app.register_blueprint(bp)

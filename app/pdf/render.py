@@ -1,83 +1,132 @@
-"""render_pdf(html) -> bytes, with a URL fetcher that serves the app's static files and nothing else.
+"""The locked-down URL fetcher and the one call that turns HTML into PDF bytes (run inside the render worker).
 
-A PDF is drawn from HTML that may carry text people typed (subjects, names, comments). Whatever that
-HTML links to, WeasyPrint must not open a connection or read a file outside the static folder: the
-fetcher below answers only for files inside it and refuses every other URL (http, https, ftp, data,
-file elsewhere), so nothing reaches the network or the rest of the disk.
+A PDF is drawn from HTML that carries text people typed (article bodies, subjects, names). Whatever that
+HTML links to, WeasyPrint must not open a connection or read a file outside the app's own files: the
+fetcher answers only for
+
+- files inside the folders it is given (the app's static folder at /static/, the content media at /media/),
+- stored files handed to it as bytes (uploads, looked up by the caller before rendering),
+- ``data:`` URLs of raster images,
+
+and refuses every other URL: file:, http(s) to any host, ftp, other data: types, redirects (it never
+follows one: it makes no request at all). PDF attachments are switched off as well.
 """
+import base64
+import binascii
+import io
 import mimetypes
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
-from flask import current_app
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-# Relative URLs ("/static/css/app.css", as url_for writes them) are resolved against this made-up
-# origin; ".invalid" can never resolve (RFC 2606), and the fetcher maps its /static/ paths to files.
+# Relative URLs ("/static/css/pdf.css", as url_for writes them) are resolved against this made-up origin;
+# ".invalid" can never resolve (RFC 2606), and the fetcher maps its paths to files.
 INTERNAL_BASE_URL = "https://tier0.invalid/"
+INTERNAL_ORIGIN = "https://tier0.invalid"
+DATA_IMAGE = re.compile(r"data:(image/(?:png|jpeg|gif|webp));base64,([A-Za-z0-9+/=\s]*)\Z", re.I)
+MAX_DATA_URL = 5 * 1024 * 1024
+RASTER_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
 class RefusedURL(ValueError):
     """A URL the PDF renderer will not fetch (WeasyPrint logs it and leaves the resource out)."""
 
 
-def _origin(url):
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+class LockedDownFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher answering from named folders and given bytes; ``served``/``refused`` list URLs.
 
+    ``folders`` maps a URL path prefix ("/static/") to a folder; ``blobs`` maps an exact URL path
+    ("/uploads/12/screen.png") to (media type, bytes).
+    """
 
-class StaticFilesOnly(URLFetcher):
-    """A WeasyPrint URL fetcher answering from one folder of files; ``served`` and ``refused`` list the URLs."""
-
-    def __init__(self, static_folder, static_url_path="/static", origins=(INTERNAL_BASE_URL,)):
+    def __init__(self, folders=None, blobs=None):
         # No protocol allowed and no redirects for the parent class too, should anything ever reach it.
         super().__init__(allowed_protocols=(), allow_redirects=False, timeout=1)
-        self.root = Path(static_folder).resolve()
-        self.url_prefix = "/" + static_url_path.strip("/") + "/"
-        self.origins = {_origin(origin) for origin in origins if urlsplit(origin).scheme in ("http", "https")}
+        self.roots = {"/" + prefix.strip("/") + "/": Path(folder).resolve() for prefix, folder in (folders or {}).items()}
+        self.blobs = dict(blobs or {})
         self.served, self.refused = [], []
 
     def fetch(self, url, headers=None):
-        """The static file the URL names, or RefusedURL."""
-        path = self.local_path(url)
-        if path is None:
-            self.refused.append(url)
-            raise RefusedURL(f"not fetched (only the app's static files are): {url[:120]}")
-        self.served.append(url)
-        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime_type})
+        """The file, stored bytes or data image the URL names, or RefusedURL."""
+        found = self.lookup(url)
+        if found is None or (found[0] in RASTER_TYPES and not _decodes(found[1])):
+            self.refused.append(url[:200])
+            raise RefusedURL(f"not fetched (only the app's own files and images that decode are): {url[:120]}")
+        self.served.append(url[:200])
+        media_type, body = found
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
+
+    def lookup(self, url):
+        """(media type, bytes) for a URL the fetcher may answer, or None."""
+        if url[:5].lower() == "data:":
+            return self._data_image(url)
+        parts = urlsplit(url)
+        if f"{parts.scheme.lower()}://{parts.netloc.lower()}" != INTERNAL_ORIGIN:
+            return None
+        path = unquote(parts.path)
+        if path in self.blobs:
+            return self.blobs[path]
+        local = self.local_path(url)
+        if local is None:
+            return None
+        return mimetypes.guess_type(local.name)[0] or "application/octet-stream", local.read_bytes()
 
     def local_path(self, url):
-        """The file inside the static folder that ``url`` names, or None for anything else."""
+        """The file inside one of the folders that ``url`` names, or None for anything else."""
         parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme == "file" and parts.netloc in ("", "localhost"):
-            return self._inside(unquote(parts.path))
-        if (scheme in ("http", "https") and _origin(url) in self.origins
-                and parts.path.startswith(self.url_prefix)):
-            return self._inside(str(self.root) + "/" + unquote(parts.path[len(self.url_prefix):]))
+        if f"{parts.scheme.lower()}://{parts.netloc.lower()}" != INTERNAL_ORIGIN:
+            return None
+        for prefix, root in self.roots.items():
+            if parts.path.startswith(prefix):
+                return _inside(root, unquote(parts.path[len(prefix):]))
         return None
 
-    def _inside(self, path):
-        # Refuse "..", "." and odd characters outright rather than trust normalisation to undo them;
-        # then resolve symlinks and check the real file is still under the folder.
-        if "\x00" in path or "\\" in path or any(part in (".", "..") for part in path.split("/")):
+    @staticmethod
+    def _data_image(url):
+        if len(url) > MAX_DATA_URL:
             return None
-        candidate = Path(path).resolve()
-        if candidate == self.root or not candidate.is_relative_to(self.root) or not candidate.is_file():
+        match = DATA_IMAGE.match(url)
+        if not match:
             return None
-        return candidate
+        try:
+            return match[1].lower(), base64.b64decode(match[2], validate=False)
+        except (binascii.Error, ValueError):
+            return None
 
 
-def render_pdf(html, base_url=None, *, fetcher=None):
-    """The PDF (bytes) of an HTML document; only files of the app's static folder are loaded.
+def _decodes(data):
+    """True when an image decodes in full; a truncated or corrupt one would stop the whole PDF at drawing time."""
+    from PIL import Image  # WeasyPrint's own dependency
 
-    ``base_url`` resolves relative links (default: an internal origin whose /static/ paths are the
-    static folder). ``fetcher`` replaces the default StaticFilesOnly, e.g. to inspect what was fetched.
-    """
-    base_url = base_url or INTERNAL_BASE_URL
-    if fetcher is None:
-        fetcher = StaticFilesOnly(current_app.static_folder, current_app.static_url_path,
-                                  origins=(INTERNAL_BASE_URL, base_url))
-    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except Exception:  # noqa: BLE001  (Pillow raises many kinds of errors for bad files)
+        return False
+    return True
+
+
+def _inside(root, relative):
+    # Refuse "..", "." and odd characters outright rather than trust normalisation to undo them;
+    # then resolve symlinks and check the real file is still under the folder.
+    parts = relative.split("/")
+    if not relative or "\x00" in relative or "\\" in relative or any(part in ("", ".", "..") for part in parts):
+        return None
+    candidate = (root / relative).resolve()
+    if candidate == root or not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    return candidate
+
+
+def write_pdf(html, fetcher):
+    """(PDF bytes, page count) of an HTML document, fetching through ``fetcher``, with no attachments."""
+    import weasyprint  # loaded by the render worker, never by the web processes
+
+    document = weasyprint.HTML(string=html, base_url=INTERNAL_BASE_URL, url_fetcher=fetcher).render()
+    # <link rel="attachment"> and <a rel="attachment"> would embed files in the PDF: never.
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    return document.write_pdf(attachments=None), len(document.pages)

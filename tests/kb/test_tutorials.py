@@ -4,7 +4,7 @@ import re
 import pytest
 from werkzeug.http import parse_options_header
 
-from app import pdf
+from app.pdf import services as pdf_services
 from app.kb.sync import sync_directory
 from app.kb.tutorials import parse_video_block, render_tutorial, render_video, split_steps, tutorial_facts
 from tests.helpers import article_file, login, write
@@ -351,19 +351,24 @@ def test_summary_pdf_downloads_with_the_tutorial_name(client, site):
 
 
 def test_summary_pdf_is_drawn_once_per_revision(client, app, site, monkeypatch):
-    drawn = []
-    monkeypatch.setattr(pdf, "render_pdf", lambda html: drawn.append(html) or b"%PDF-fake " + str(len(drawn)).encode())
+    drawn, draw = [], pdf_services.render_document
 
+    def counting(html, blobs=None):
+        drawn.append(html)
+        return draw(html, blobs)
+
+    monkeypatch.setattr(pdf_services, "render_document", counting)
     first = client.get("/articles/renew-an-ad/summary.pdf").data
     again = client.get("/articles/renew-an-ad/summary.pdf").data
-    write(site, "posting-ads/renew-an-ad.md", TUTORIAL.replace("Renewing is free.", "Renewing costs nothing."))
+    write(site, "posting-ads/renew-an-ad.md", TUTORIAL.replace("in the menu.", "from the main menu."))
     with app.app_context():
         sync_directory(site)
     edited = client.get("/articles/renew-an-ad/summary.pdf").data
 
-    assert first == again == b"%PDF-fake 1" and edited == b"%PDF-fake 2"
+    assert first == again and edited.startswith(b"%PDF-") and edited != first
     assert len(drawn) == 2
-    assert '<link rel="stylesheet" href="/static/css/tutorial.css">' in drawn[0]
+    assert "in the menu." in drawn[0] and "from the main menu." in drawn[1]
+    assert '<link rel="stylesheet" href="/static/css/pdf.css">' in drawn[0]
     assert "<script" not in drawn[0] and "data-print" not in drawn[0] and "/feedback/" not in drawn[0]
 
 
