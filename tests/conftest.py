@@ -6,6 +6,7 @@ import uuid
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import IntegrityError
 
 from app import create_app
 from app.extensions import db
@@ -47,8 +48,13 @@ def postgres_url():
     try:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            # Shared by every test schema, so it lives in public (as it would in production).
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
+        # Shared by every test schema, so it lives in public (as it would in production). Two pytest-xdist
+        # workers creating it at once make one fail with a duplicate key: it exists then, which is enough.
+        try:
+            with admin.begin() as conn:
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
+        except IntegrityError:
+            pass
     except Exception as exc:  # noqa: BLE001 - any connection failure means the service is missing
         require_service(f"PostgreSQL at TIER0_TEST_DATABASE_URL is unreachable: {exc.__class__.__name__}")
     url = schema_url(base, schema)
