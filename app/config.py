@@ -72,6 +72,7 @@ class Config:
     PDF_PAGE_SIZE = "A4"
     PDF_RENDER_TIMEOUT = 90.0  # seconds; past it the render is stopped and the reader gets an error page
     PDF_MEMORY_LIMIT_MB = 2048  # address space of the rendering process
+    PDF_WORKER_IDLE_SECONDS = 600  # the render process of a web worker exits after this long without a PDF
     PDF_RATE_LIMIT = "30 per minute"  # PDF downloads per client
 
     PROXY_FIX = 0  # number of trusted proxies in front of the app (X-Forwarded-*)

@@ -28,7 +28,8 @@ def render_document(html, blobs=None):
     """
     config = current_app.config
     job = {"html": html, "folders": _folders(), "blobs": dict(blobs or {}),
-           "timeout": config["PDF_RENDER_TIMEOUT"], "memory_mb": config["PDF_MEMORY_LIMIT_MB"]}
+           "timeout": config["PDF_RENDER_TIMEOUT"], "memory_mb": config["PDF_MEMORY_LIMIT_MB"],
+           "idle_seconds": float(config["PDF_WORKER_IDLE_SECONDS"])}
     rendered = render_job(job, float(config["PDF_RENDER_TIMEOUT"]))
     if rendered.refused:
         current_app.logger.info("PDF: refused to fetch %d URL(s), e.g. %s", len(rendered.refused), rendered.refused[0])

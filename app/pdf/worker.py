@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 HEADER = struct.Struct("!Q")
 STARTUP_SECONDS = 60  # for the render server to import WeasyPrint, whatever PDF_RENDER_TIMEOUT says
+IDLE_SECONDS = 600  # default wait for the first job; each job then says how long to stay (PDF_WORKER_IDLE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ def _write_all(fd, data):
 # --- the server (python -m app.pdf) -------------------------------------------------------------
 
 
-def serve(in_fd=0, out_fd=1):
-    """Answer render jobs from ``in_fd`` on ``out_fd`` until the web process closes the pipe."""
+def serve(in_fd=0, out_fd=1, idle_seconds=IDLE_SECONDS):
+    """Answer render jobs from ``in_fd`` on ``out_fd`` until the web process closes the pipe or none come."""
     import weasyprint  # noqa: F401  (loaded once here, so each forked child starts with it)
 
     # Refused URLs are expected and reported back; WeasyPrint's own log lines would only be noise.
@@ -99,10 +100,13 @@ def serve(in_fd=0, out_fd=1):
     os.dup2(2, 1)
     _write_all(out_fd, _frame({"ready": True}))  # the web process times jobs from here, not from its start
     while True:
+        if not select.select([in_fd], [], [], idle_seconds)[0]:
+            return  # idle: the web process starts a new server for its next PDF
         try:
             job = _read_frame(in_fd)
         except EOFError:
             return
+        idle_seconds = job.get("idle_seconds", idle_seconds)
         _write_all(out_fd, _frame(_run_in_child(job)))
 
 
@@ -169,22 +173,27 @@ class RenderServer:
     def render(self, job, timeout):
         """The answer dict to one job; RenderError("timeout") when it takes longer than ``timeout`` seconds."""
         with self.lock:  # one PDF at a time per web process: they are cached, and each may use a lot of memory
-            process = self._running()
-            deadline = time.monotonic() + timeout
-            try:
-                _write_all(process.stdin.fileno(), _frame(job))
-                return _read_frame(process.stdout.fileno(), deadline)
-            except TimeoutError:
-                self.stop()
-                raise RenderError("timeout", f"no PDF after {timeout:g} s") from None
-            except (EOFError, OSError, pickle.UnpicklingError) as error:
-                self.stop()
-                raise RenderError("failed", f"the render server stopped ({type(error).__name__})") from None
+            while True:
+                process, fresh = self._running()
+                deadline = time.monotonic() + timeout
+                try:
+                    _write_all(process.stdin.fileno(), _frame(job))
+                    return _read_frame(process.stdout.fileno(), deadline)
+                except TimeoutError:
+                    self.stop()
+                    raise RenderError("timeout", f"no PDF after {timeout:g} s") from None
+                except (EOFError, OSError, pickle.UnpicklingError) as error:
+                    self.stop()
+                    if fresh:
+                        raise RenderError("failed", f"the render server stopped ({type(error).__name__})") from None
+                    # A server that had been waiting may have just left for being idle: once more, with a new one.
 
     def _running(self):
+        """(the server process, True when it was started just now)."""
         if self.process is not None and (self.owner != os.getpid() or self.process.poll() is not None):
             self.stop()
-        if self.process is None:
+        fresh = self.process is None
+        if fresh:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "app.pdf"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 start_new_session=True,  # its own process group, so stop() takes the child with it
@@ -195,7 +204,7 @@ class RenderServer:
             except (TimeoutError, EOFError, OSError, pickle.UnpicklingError) as error:
                 self.stop()
                 raise RenderError("failed", f"the render server did not start ({type(error).__name__})") from None
-        return self.process
+        return self.process, fresh
 
     def stop(self):
         """Kill the server and any child it is running (the next render starts a new one)."""
