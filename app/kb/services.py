@@ -35,6 +35,23 @@ def resolve_redirect(old_slug):
     return redirect.article if redirect else None
 
 
+def find_readable(slug, staff, kind=None):
+    """(article, revision, moved) a reader asking for ``slug`` may see.
+
+    Visitors see published revisions only; signed-in staff also see the current revision of the rest.
+    ``moved`` is True when ``slug`` is an old name of ``article`` (revision is None then: redirect to it);
+    ``kind`` limits which renamed articles count. (None, None, False) when there is nothing to see.
+    """
+    found = get_article(slug)
+    if found is None or not (found.is_public or staff):
+        target = resolve_redirect(slug)
+        if target is not None and (target.is_public or staff) and kind in (None, target.kind):
+            return target, None, True
+        return None, None, False
+    revision = found.published_revision if found.is_public else found.current_revision
+    return (found, revision, False) if revision is not None else (None, None, False)
+
+
 def get_category(slug):
     """The category with this slug, or None."""
     return db.session.execute(select(Category).filter_by(slug=slug)).scalar_one_or_none()

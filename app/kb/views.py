@@ -125,17 +125,9 @@ def article(slug):
     staff = _may_be_signed_in()
 
     def render():
-        found = services.get_article(slug)
-        if found is None or not (found.is_public or staff):
-            target = services.resolve_redirect(slug)
-            if target is not None and (target.is_public or staff):
-                abort(redirect(url_for("kb.article", slug=target.slug), 301))
-            abort(404)
+        found, revision = _readable_or_abort(slug, staff)
         if found.kind == "troubleshooter":  # the player has its own pages, one URL per step
             abort(redirect(url_for("troubleshoot.start", slug=found.slug), 302))
-        revision = found.published_revision if found.is_public else found.current_revision
-        if revision is None:
-            abort(404)
         previous, following = services.neighbours(found)
         page = dict(
             article=found,
@@ -163,16 +155,12 @@ def article(slug):
     return _cached(("article", slug), render)
 
 
-def _tutorial_revision(slug, staff):
-    """(tutorial, revision) a visitor may see; 404 for anything else, 301 for a renamed tutorial."""
-    found = services.get_article(slug)
-    if found is None or not (found.is_public or staff):
-        target = services.resolve_redirect(slug)
-        if target is not None and target.kind == "tutorial" and (target.is_public or staff):
-            abort(redirect(url_for(request.endpoint, slug=target.slug), 301))
-        abort(404)
-    revision = found.published_revision if found.is_public else found.current_revision
-    if found.kind != "tutorial" or revision is None:
+def _readable_or_abort(slug, staff, kind=None):
+    """(article, revision) the visitor may see at ``slug``; 301 to this endpoint for a renamed one, else 404."""
+    found, revision, moved = services.find_readable(slug, staff, kind)
+    if moved:
+        abort(redirect(url_for(request.endpoint, slug=found.slug), 301))
+    if found is None or kind not in (None, found.kind):
         abort(404)
     return found, revision
 
@@ -195,7 +183,7 @@ def tutorial_summary(slug):
     staff = _may_be_signed_in()
 
     def render():
-        found, revision = _tutorial_revision(slug, staff)
+        found, revision = _readable_or_abort(slug, staff, kind="tutorial")
         return _summary_html(found, revision), None, None
 
     return _cached(("tutorial-summary", slug), render)

@@ -5,6 +5,7 @@ chapter), so two articles may both have a "#billing" heading. Links are rewritte
 leaves the site: a link to an article in the same PDF jumps to its chapter, a link to anything else on
 the site becomes an absolute link to the site, and links elsewhere stay as they are (clickable).
 """
+import hashlib
 import html as htmllib
 import re
 from dataclasses import dataclass
@@ -77,8 +78,6 @@ class Part:
 
 def template_version():
     """A short hash of the files that shape a PDF."""
-    import hashlib
-
     digest = hashlib.sha256()
     for path in SHAPING_FILES:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())

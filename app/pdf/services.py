@@ -87,9 +87,3 @@ def cached_export(plan, drawing_settings):
         db.session.rollback()
         return db.session.execute(select(PdfExport).filter_by(key=key)).scalar_one()
     return export
-
-
-def exports_containing(revision_id):
-    """The cached PDFs drawn from a revision (for the staff pages and tests)."""
-    rows = db.session.execute(select(PdfExport).order_by(PdfExport.id)).scalars().all()
-    return [row for row in rows if revision_id in (row.revision_ids or [])]

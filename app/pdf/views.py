@@ -14,15 +14,10 @@ def _article_and_revision(slug, kind=None):
 
     Anonymous visitors get published revisions only; signed-in staff may export the current draft.
     """
-    staff = current_user.is_authenticated
-    found = kb.get_article(slug)
-    if found is None or not (found.is_public or staff):
-        target = kb.resolve_redirect(slug)
-        if target is not None and (target.is_public or staff) and (kind is None or target.kind == kind):
-            abort(redirect(url_for(request.endpoint, slug=target.slug), 301))
-        abort(404)
-    revision = found.published_revision if found.is_public else found.current_revision
-    if revision is None or (kind is not None and found.kind != kind):
+    found, revision, moved = kb.find_readable(slug, current_user.is_authenticated, kind)
+    if moved:
+        abort(redirect(url_for(request.endpoint, slug=found.slug), 301))
+    if found is None or kind not in (None, found.kind):
         abort(404)
     return found, revision, not found.is_public
 

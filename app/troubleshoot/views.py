@@ -22,18 +22,13 @@ FINAL_ANSWERS = {"solved": "Yes, this solved it", "not_solved": "No, this did no
 
 def _troubleshooter(slug):
     """(article, revision) a visitor may play, following old slugs; aborts with 404 or a redirect."""
-    staff = current_user.is_authenticated
-    article = kb_services.get_article(slug)
-    if article is None or not (article.is_public or staff):
-        target = kb_services.resolve_redirect(slug)
-        if target is not None and target.kind == "troubleshooter" and (target.is_public or staff):
-            abort(redirect(url_for("troubleshoot.start", slug=target.slug), 301))
+    article, revision, moved = kb_services.find_readable(slug, current_user.is_authenticated, "troubleshooter")
+    if moved:
+        abort(redirect(url_for("troubleshoot.start", slug=article.slug), 301))
+    if article is None:
         abort(404)
     if article.kind != "troubleshooter":
         abort(redirect(url_for("kb.article", slug=article.slug), 302))
-    revision = article.published_revision if article.is_public else article.current_revision
-    if revision is None:
-        abort(404)
     return article, revision
 
 

@@ -5,7 +5,10 @@ import pytest
 from werkzeug.http import parse_options_header
 
 from app.auth.services import create_user
-from tests.helpers import login
+from app.extensions import db
+from app.kb.sync import sync_directory
+from app.pdf.models import PdfExport
+from tests.helpers import login, write
 from tests.pdf.conftest import links, outline, page_texts, reader
 
 GUIDE_CHAPTERS = ["Refunds", "Invoices", "Payment failed", "Renew an ad", "Frequently asked questions"]
@@ -192,15 +195,10 @@ def test_staff_may_export_a_draft_marked_as_such_and_never_cached(client, app, s
     assert "Draft: this revision is not published." in text and "Secret price plans" in text
     assert response.headers["Cache-Control"] == "private, no-store"
     with app.app_context():
-        from app.extensions import db
-        from app.pdf.models import PdfExport
         assert db.session.query(PdfExport).filter_by(subject="secret-plans").count() == 0
 
 
 def test_a_renamed_article_pdf_redirects(client, app, site):
-    from tests.helpers import write
-    from app.kb.sync import sync_directory
-
     body = (site / "billing" / "invoices.md").read_text().replace("title: Invoices", "title: Invoices\nredirect_from: [bills]")
     write(site, "billing/invoices.md", body)
     with app.app_context():

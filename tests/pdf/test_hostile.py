@@ -79,10 +79,7 @@ def listener():
 @pytest.fixture(scope="module")
 def passwd_line():
     """The first line of /etc/passwd: what must never end up in a PDF."""
-    path = Path("/etc/passwd")
-    if not path.is_file():
-        pytest.skip("no /etc/passwd on this system")
-    line = path.read_text().splitlines()[0]
+    line = Path("/etc/passwd").read_text().splitlines()[0]  # every Debian machine, CI included, has it
     assert line.startswith("root:")
     return line
 
