@@ -4,7 +4,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import api, auth, dashboard, inquiries, kb, pdf, search, troubleshoot
+from app import api, auth, authoring, dashboard, inquiries, kb, pdf, search, troubleshoot
 from app.auth.services import load_user
 from app.config import load_config
 from app.core import database, errors, security  # noqa: F401  (database registers SQLite settings)
@@ -64,6 +64,7 @@ def register_features(app):
     inquiries.register(app)
     troubleshoot.register(app)
     pdf.register(app)
+    authoring.register(app)
     register_plugin_cli(app)
 
 

@@ -22,6 +22,15 @@ article_tags = Table(
     Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# Related articles a writer picked by hand; shown before the ones that merely share tags.
+article_related = Table(
+    "article_related",
+    db.metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("related_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
 
 class Category(db.Model):
     """A group of articles shown on the home page; may sit under a parent category."""
@@ -76,6 +85,17 @@ class Article(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
+    # Writers' workspace: who looks after it, when it must be checked again, and the staged edit's state
+    # (None, "draft" or "in_review") while a published article has a newer revision than the public one.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    review_by: Mapped[date | None] = mapped_column(Date)
+    staged_status: Mapped[str | None] = mapped_column(String(20))
+    # Scheduled changes, applied by the app (on requests and by `flask kb tick`) once their time has come.
+    publish_at: Mapped[datetime | None]
+    publish_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, ondelete="SET NULL")
+    )
+    archive_at: Mapped[datetime | None]
 
     category: Mapped[Category] = relationship(back_populates="articles")
     tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by=Tag.name)
@@ -86,11 +106,29 @@ class Article(db.Model):
     published_revision: Mapped["Revision | None"] = relationship(foreign_keys=[published_revision_id], post_update=True)
     current_revision: Mapped["Revision | None"] = relationship(foreign_keys=[current_revision_id], post_update=True)
     redirects: Mapped[list["Redirect"]] = relationship(back_populates="article", cascade="all, delete-orphan")
+    owner: Mapped["User | None"] = relationship(foreign_keys=[owner_id])  # noqa: F821  (app.auth.models)
+    publish_revision: Mapped["Revision | None"] = relationship(foreign_keys=[publish_revision_id], post_update=True)
+    related: Mapped[list["Article"]] = relationship(
+        secondary=article_related,
+        primaryjoin=lambda: Article.id == article_related.c.article_id,
+        secondaryjoin=lambda: Article.id == article_related.c.related_id,
+        order_by=lambda: article_related.c.position,
+    )
 
     @property
     def is_public(self):
         """True when anonymous visitors may see it."""
         return self.status == "published" and self.published_revision_id is not None
+
+    @property
+    def has_staged_edit(self):
+        """True when a published article has a newer revision than the public one."""
+        return self.is_public and self.current_revision_id not in (None, self.published_revision_id)
+
+    @property
+    def edit_status(self):
+        """The workflow state of the newest revision: the staged edit's while one exists, else the article's."""
+        return (self.staged_status or "draft") if self.has_staged_edit else self.status
 
     @property
     def title(self):

@@ -1,0 +1,2 @@
+"""Writers' workspace pages (filled in below)."""
+from app.authoring import bp  # noqa: F401
