@@ -114,20 +114,21 @@ def neighbours(article):
 
 
 def related_articles(article, limit=5):
-    """Public articles sharing the most tags with ``article``; same category breaks ties."""
+    """The public articles a writer picked as related, then those sharing the most tags (same category breaks ties)."""
+    picked = [a for a in article.related if a.is_public and a.id != article.id][:limit]
     tag_ids = [tag.id for tag in article.tags]
-    if not tag_ids:
-        return []
+    if not tag_ids or len(picked) >= limit:
+        return picked
     shared = func.count(article_tags.c.tag_id).label("shared")
     query = (
         public_articles()
         .join(article_tags, article_tags.c.article_id == Article.id)
-        .where(article_tags.c.tag_id.in_(tag_ids), Article.id != article.id)
+        .where(article_tags.c.tag_id.in_(tag_ids), Article.id.not_in([article.id] + [a.id for a in picked]))
         .group_by(Article.id)
         .order_by(shared.desc(), (Article.category_id == article.category_id).desc(), Article.id)
-        .limit(limit)
+        .limit(limit - len(picked))
     )
-    return db.session.execute(query).scalars().all()
+    return picked + list(db.session.execute(query).scalars().all())
 
 
 def popular_articles(limit=6, days=30, today=None):
