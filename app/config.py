@@ -60,6 +60,12 @@ class Config:
     RESOLVED_WITHIN_HOURS_TARGET = 0.8  # share resolved within 24 h the team aims for
     CSAT_TARGET = 0.9
 
+    # Uploads. A request body past MAX_CONTENT_LENGTH is refused with 413 before it is read: room for an
+    # inquiry's attachments (3 × 10 MB above) plus its text; each image a writer uploads has its own limit.
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    UPLOAD_MAX_PIXELS = 40_000_000  # width × height; larger images are refused before they are decoded
+
     # E-mail: SMTP when MAIL_SERVER is set, otherwise .eml files in <instance>/outbox/.
     MAIL_SERVER = ""
     MAIL_PORT = 587
@@ -74,6 +80,11 @@ class Config:
     PDF_MEMORY_LIMIT_MB = 2048  # address space of the rendering process
     PDF_WORKER_IDLE_SECONDS = 600  # the render process of a web worker exits after this long without a PDF
     PDF_RATE_LIMIT = "30 per minute"  # PDF downloads per client
+
+    # `flask kb check-links --external`: each outside address is asked once, this many at a time.
+    LINK_CHECK_TIMEOUT = 10  # seconds per request
+    LINK_CHECK_CONCURRENCY = 8
+    LINK_CHECK_USER_AGENT = "Tier0-LinkChecker/1.0 (help center link check)"
 
     PROXY_FIX = 0  # number of trusted proxies in front of the app (X-Forwarded-*)
     PAGEVIEW_FLUSH_SIZE = 50  # buffered page views written in one short transaction
