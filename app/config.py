@@ -81,6 +81,10 @@ class Config:
     PDF_WORKER_IDLE_SECONDS = 600  # the render process of a web worker exits after this long without a PDF
     PDF_RATE_LIMIT = "30 per minute"  # PDF downloads per client
 
+    # Scheduled publishing and archiving are applied by the app: before a request, at most this often per process
+    # (and by `flask kb tick`), so no external scheduler is needed.
+    SCHEDULE_CHECK_SECONDS = 30
+
     # `flask kb check-links --external`: each outside address is asked once, this many at a time.
     LINK_CHECK_TIMEOUT = 10  # seconds per request
     LINK_CHECK_CONCURRENCY = 8

@@ -21,7 +21,7 @@ def _apply_due_changes():
     app = current_app._get_current_object()
     state = app.extensions["authoring_schedule"]
     now = time.monotonic()
-    if now - state["checked_at"] < app.config.get("SCHEDULE_CHECK_SECONDS", 30):
+    if now - state["checked_at"] < app.config["SCHEDULE_CHECK_SECONDS"]:
         return
     state["checked_at"] = now
     try:
