@@ -41,7 +41,8 @@ def diff(article_id):
     if old_id > new_id:  # always show what changed going forward
         return redirect(url_for("authoring.diff", article_id=article_id, **{"from": new_id, "to": old_id},
                                 view=request.args.get("view")))
-    old, new = _revision_of(found, old_id), _revision_of(found, new_id)
+    # from=0 compares with nothing: a new article's first text, all of it added, for its review.
+    old, new = (_revision_of(found, old_id) if old_id else None), _revision_of(found, new_id)
     return render_template("authoring/diff.html", article=found, old=old, new=new, diffs=diff_revisions(old, new),
                            inline=request.args.get("view") == "inline",
                            state=lambda r: workflow.revision_state(found, r))

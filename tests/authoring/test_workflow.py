@@ -71,7 +71,9 @@ def test_a_writer_drafts_an_editor_reviews_and_the_site_and_search_show_it_at_on
 
     editor = sign_in(app, "editor")
     overview = editor.get(f"/write/{article.id}").get_data(as_text=True)
-    assert "Approve and publish" in overview and "Request changes" in overview
+    assert "Approve and publish" in overview and "Request changes" in overview and "Review the changes" in overview
+    review = editor.get(f"/write/{article.id}/diff?from=0&to={article.current_revision_id}").get_data(as_text=True)
+    assert "The whole text of" in review and "Check the cable" in review and 'class="diff-added' in review
     assert post(editor, f"/write/{article.id}/publish").status_code == 302
 
     page = visitor.get("/articles/pair-a-zebraphone")
