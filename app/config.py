@@ -81,6 +81,8 @@ class Config:
     PDF_WORKER_IDLE_SECONDS = 600  # the render process of a web worker exits after this long without a PDF
     PDF_RATE_LIMIT = "30 per minute"  # PDF downloads per client
 
+    INVITE_MAX_AGE_DAYS = 7  # how long an invitation link to set a password works
+
     # Scheduled publishing and archiving are applied by the app: before a request, at most this often per process
     # (and by `flask kb tick`), so no external scheduler is needed.
     SCHEDULE_CHECK_SECONDS = 30
