@@ -28,8 +28,12 @@ def workspace_nav():
 
 
 def register(app):
-    """Attach the views and register the blueprint."""
-    from app.authoring import models, views  # noqa: F401  (decorators fill bp; models join the metadata)
+    """Attach the views, start the schedule check and register the blueprints."""
+    from app.authoring import (  # noqa: F401  (decorators fill bp; models join the metadata)
+        attention_views, category_views, history_views, models, schedule, upload_views, views, workflow_views,
+    )
 
+    schedule.init_app(app)
     app.register_blueprint(bp)
+    app.register_blueprint(upload_views.media_bp)  # /uploads/<key>/<name>, at the site root
     app.jinja_env.globals["workspace_nav"] = workspace_nav

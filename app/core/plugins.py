@@ -51,6 +51,25 @@ class Panel:
 
 
 @dataclass
+class AttentionItem:
+    """One article an attention check flags, with why (``reason``) and an optional short figure (``value``)."""
+
+    article_id: int
+    reason: str
+    value: str = ""
+
+
+@dataclass
+class AttentionCheck:
+    """A section of the writers' "Needs attention" page: ``check(today) -> list[AttentionItem]``."""
+
+    source: str  # the plugin or core feature that added it
+    key: str
+    title: str
+    check: object
+
+
+@dataclass
 class PluginRegistry:
     """Per-app plugin state, kept in ``app.extensions['tier0_plugins']``."""
 
@@ -58,6 +77,7 @@ class PluginRegistry:
     slots: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     panels: list = field(default_factory=list)
+    attention_checks: list = field(default_factory=list)
     migration_dirs: list = field(default_factory=list)
 
 
@@ -87,6 +107,12 @@ class Plugin:
         if not key.isidentifier():
             raise PluginError(f"plugin {self.name!r}: panel key {key!r} must be an identifier")
         registry(app).panels.append(Panel(self.name, f"{self.name}_{key}", title, render, tuple(roles), url, order))
+
+    def add_attention_check(self, app, key, title, check):
+        """Add a section to the writers' "Needs attention" page: ``check(today) -> list[AttentionItem]``."""
+        if not key.isidentifier():
+            raise PluginError(f"plugin {self.name!r}: attention check key {key!r} must be an identifier")
+        registry(app).attention_checks.append(AttentionCheck(self.name, f"{self.name}_{key}", title, check))
 
     def setting(self, key, app=None):
         """This plugin's value for setting ``key`` in the current (or given) app."""
@@ -204,6 +230,17 @@ def add_feature_panel(app, feature, key, title, render, roles=("lead", "admin"),
     """A dashboard panel from a core feature (plugins use Plugin.add_panel)."""
     reg = app.extensions.setdefault("tier0_plugins", PluginRegistry())
     reg.panels.append(Panel(feature, f"{feature}_{key}", title, render, tuple(roles), url, order))
+
+
+def add_feature_attention_check(app, feature, key, title, check):
+    """A "Needs attention" section from a core feature (plugins use Plugin.add_attention_check)."""
+    reg = app.extensions.setdefault("tier0_plugins", PluginRegistry())
+    reg.attention_checks.append(AttentionCheck(feature, f"{feature}_{key}", title, check))
+
+
+def attention_checks():
+    """The "Needs attention" checks registered in the current app, in the order they were added."""
+    return list(registry(current_app).attention_checks)
 
 
 def visible_panels(role):

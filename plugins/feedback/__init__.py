@@ -1,11 +1,12 @@
 """The feedback plugin: "Was this helpful?" on every page, comments with moderation, topic requests,
 and the ratings panel for support leads. It reaches the core only through the plugin API."""
+from datetime import timedelta
 from urllib.parse import quote
 
 from flask import Blueprint, current_app, g, render_template, session, url_for
 
 from app.core import signals
-from app.core.plugins import Plugin
+from app.core.plugins import AttentionItem, Plugin
 
 bp = Blueprint("feedback", __name__, template_folder="templates", static_folder="static", cli_group="feedback")
 bp.cli.help = "Feedback votes and topic requests."
@@ -77,6 +78,21 @@ def _inquiry_context(sender, visitor_id=None, article_id=None, **kwargs):
                      "revision_id": vote.revision_id}}
 
 
+def _helpfulness_check(today):
+    """Writers' "Needs attention": articles rated helpful less often than the target over the recent days."""
+    from plugins.feedback import services
+
+    days, target = plugin.setting("attention_days"), plugin.setting("satisfaction_target")
+    since = today - timedelta(days=days - 1)  # the last `days` days, today included
+    items = []
+    for found in services.helpfulness_under_target(since, target, plugin.setting("attention_min_votes")):
+        # Rounded down (in integers, no float error), so an article just under the target never reads as meeting it.
+        percent = found.helpful * 100 // found.votes
+        reason = f"{percent}% helpful ({found.votes} vote{'' if found.votes == 1 else 's'}), target {target * 100:g}%"
+        items.append(AttentionItem(found.article_id, reason, f"{percent}%"))
+    return items
+
+
 class FeedbackPlugin(Plugin):
     """Registers the blueprint, the widget slots, the ratings panel and `flask feedback`."""
 
@@ -84,7 +100,9 @@ class FeedbackPlugin(Plugin):
     title = "Feedback"
     description = "Was this helpful? votes, comments, topic requests and the ratings panel."
     settings = {
-        "satisfaction_target": 0.9,  # helpful share the trend chart is drawn against
+        "satisfaction_target": 0.9,  # helpful share the trend chart is drawn against and "Needs attention" checks
+        "attention_days": 90,  # "Needs attention" counts the votes of this many recent days
+        "attention_min_votes": 5,  # ... and lists an article only with at least this many
         "comment_max_chars": 1000,
         "flag_words": DEFAULT_FLAG_WORDS,  # a comment containing one waits for review
         "vote_rate_limit": "10 per minute",  # per visitor and article; more gets a friendly 429
@@ -110,6 +128,7 @@ class FeedbackPlugin(Plugin):
                        url=lambda: url_for("feedback.ratings"), order=10)
         self.add_panel(app, "moderation", "Comments to review", views.render_moderation_panel,
                        url=lambda: url_for("feedback.moderation"), order=20)
+        self.add_attention_check(app, "helpfulness", "Helpfulness under target", _helpfulness_check)
 
 
 plugin = FeedbackPlugin()

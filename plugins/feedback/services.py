@@ -2,9 +2,10 @@
 import hashlib
 import hmac
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -104,6 +105,30 @@ def visitor_vote(article_id, revision_id, key):
     """This visitor's vote for the revision, or None."""
     return db.session.execute(select(Vote).where(
         Vote.article_id == article_id, Vote.revision_id == revision_id, Vote.voter_key == key)).scalar_one_or_none()
+
+
+@dataclass
+class Helpfulness:
+    """An article's votes over a period and how many of them said helpful."""
+
+    article_id: int
+    votes: int
+    helpful: int
+
+    @property
+    def share(self):
+        """Helpful share 0..1 (0 without votes)."""
+        return self.helpful / self.votes if self.votes else 0.0
+
+
+def helpfulness_under_target(since, target, min_votes):
+    """Helpfulness of articles (not archived) under ``target`` with ``min_votes`` votes since the day ``since``."""
+    votes, helpful = func.count(Vote.id), func.sum(case((Vote.helpful, 1), else_=0))
+    query = (select(Vote.article_id, votes, helpful).join(Article, Article.id == Vote.article_id)
+             .where(Vote.created_at >= datetime.combine(since, time.min), Article.status != "archived")
+             .group_by(Vote.article_id).having(votes >= max(1, min_votes)))
+    found = [Helpfulness(article_id, count, int(yes or 0)) for article_id, count, yes in db.session.execute(query)]
+    return sorted((h for h in found if h.share < target), key=lambda h: (h.share, -h.votes, h.article_id))
 
 
 # -- moderation ----------------------------------------------------------------------------------
