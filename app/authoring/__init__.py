@@ -11,7 +11,7 @@ CONTENT_READERS = ("writer", "editor", "lead", "admin")
 # The workspace's navigation: (endpoint, label, roles); links whose endpoint is not registered are left out.
 NAV = (
     ("authoring.index", "Content", CONTENT_READERS),
-    ("authoring.attention", "Needs attention", ("writer", "editor", "admin")),
+    ("authoring.attention", "Needs attention", CONTENT_READERS),
     ("authoring.uploads", "Images", WRITER_ROLES),
     ("authoring.categories", "Categories", EDITOR_ROLES),
     ("admin.users", "Users", ("admin",)),

@@ -9,7 +9,8 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.authoring.models import AuditEvent, LinkProblem
+from app.authoring import links
+from app.authoring.models import AuditEvent
 from app.core.plugins import attention_checks
 from app.extensions import db
 from app.kb.models import Article, utcnow
@@ -131,13 +132,11 @@ def _latest_submissions(article_ids):
 
 
 def broken_links():
-    """(rows per article with broken links, most first; the time of the newest finding or None)."""
-    checked_at = db.session.execute(select(func.max(LinkProblem.checked_at))).scalar()
-    found = db.session.execute(select(LinkProblem.article_id, LinkProblem.url, LinkProblem.problem)
-                               .order_by(LinkProblem.article_id, LinkProblem.id)).all()
-    per_article = {}
-    for article_id, url, problem in found:
-        per_article.setdefault(article_id, []).append((url, problem))
+    """(rows per article with broken links in its published text, most first; the last check's time or None)."""
+    run = links.last_run()
+    checked_at = run.finished_at if run is not None else None
+    per_article = {article_id: [(p.url, p.problem) for p in problems]
+                   for article_id, problems in links.problems_by_article().items()}
     if not per_article:
         return [], checked_at
     articles = db.session.execute(_with_text(select(Article).where(Article.id.in_(list(per_article))))).scalars()

@@ -2,7 +2,7 @@
 from sqlalchemy import or_, select
 
 from app.auth.models import User
-from app.authoring.models import AuditEvent, Autosave, LinkProblem
+from app.authoring.models import AuditEvent, Autosave
 from app.extensions import db
 from app.kb.models import Article, Category, Revision, utcnow
 
@@ -110,13 +110,6 @@ def latest_event(article_id, action):
         select(AuditEvent).where(AuditEvent.article_id == article_id, AuditEvent.action == action)
         .order_by(AuditEvent.id.desc()).limit(1)
     ).scalar_one_or_none()
-
-
-def link_problems(article_id):
-    """Broken links found in the article by the last `flask kb check-links`."""
-    return db.session.execute(
-        select(LinkProblem).where(LinkProblem.article_id == article_id).order_by(LinkProblem.id)
-    ).scalars().all()
 
 
 def revisions_of(article_id):

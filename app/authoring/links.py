@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import RequestRedirect
 
-from app.authoring.models import LinkProblem, Upload
+from app.authoring.models import LinkCheckRun, LinkProblem, Upload
 from app.core.markdown import render_markdown
 from app.extensions import db
 from app.kb import services as kb_services
@@ -396,13 +396,13 @@ def check_links(external=False, timeout=None, concurrency=None, progress=None):
         if answers.get(address):
             rows.append((page, url, element, True, answers[address]))
 
-    report.external_kept = _store(rows, published, external)
+    report.external_kept = _store(rows, published, external, report)
     for page, url, element, _, problem in rows:
         report.problems.setdefault(page.slug, []).append((url, element, problem))
     return report
 
 
-def _store(rows, published, external):
+def _store(rows, published, external, report):
     """Replace the stored findings with this run's in one transaction; returns how many external ones were kept."""
     db.session.execute(delete(LinkProblem).where(LinkProblem.external.is_(False)))
     kept = 0
@@ -421,6 +421,8 @@ def _store(rows, published, external):
                     external=is_external, problem=problem[:300], checked_at=now)
         for page, url, element, is_external, problem in rows
     )
+    db.session.add(LinkCheckRun(finished_at=now, articles=report.articles_checked, links=report.links_checked,
+                                broken=len(rows), external=external))
     db.session.commit()
     return kept
 
@@ -436,6 +438,11 @@ def _current_problems():
         .where(LinkProblem.revision_id == Article.published_revision_id)
         .order_by(LinkProblem.article_id, LinkProblem.external, LinkProblem.id)
     )
+
+
+def last_run():
+    """The newest `flask kb check-links` run, or None when links were never checked."""
+    return db.session.execute(select(LinkCheckRun).order_by(LinkCheckRun.id.desc()).limit(1)).scalar_one_or_none()
 
 
 def problems_by_article():

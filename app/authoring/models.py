@@ -82,3 +82,16 @@ class LinkProblem(db.Model):
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     article: Mapped["Article"] = relationship()  # noqa: F821
+
+
+class LinkCheckRun(db.Model):
+    """One run of `flask kb check-links`, so "checked, nothing broken" differs from "never checked"."""
+
+    __tablename__ = "link_check_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finished_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    articles: Mapped[int] = mapped_column(default=0)
+    links: Mapped[int] = mapped_column(default=0)
+    broken: Mapped[int] = mapped_column(default=0)
+    external: Mapped[bool] = mapped_column(default=False)  # outside addresses were asked too

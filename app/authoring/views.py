@@ -3,7 +3,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 
 from app.auth.access import roles_required
-from app.authoring import CONTENT_READERS, WRITER_ROLES, audit, bp, content, forms, workflow
+from app.authoring import CONTENT_READERS, WRITER_ROLES, audit, bp, content, forms, links, workflow
 from app.authoring.preview import render_preview, tree_outline
 from app.extensions import db
 from app.kb.models import KINDS, Article
@@ -40,7 +40,7 @@ def article(article_id):
     return render_template(
         "authoring/article.html", article=found, revision=found.current_revision,
         review_comment=_open_review_comment(found), events=audit.article_events(found.id, limit=20),
-        link_problems=content.link_problems(found.id), revisions=content.revisions_of(found.id)[:5],
+        link_problems=links.article_problems(found.id), revisions=content.revisions_of(found.id)[:5],
         revision_state=lambda r: workflow.revision_state(found, r),
         audit_label=lambda action: audit.ACTIONS.get(action, action),
         tree_problems=workflow.tree_problems(found.current_revision.body)

@@ -71,7 +71,10 @@ def cached_export(plan, drawing_settings):
         found = db.session.execute(select(PdfExport).filter_by(key=key)).scalar_one_or_none()
         if found is not None:
             return found
-    rendered = render_document(documents.draw(plan, drawing_settings))
+    from app.authoring.uploads import blobs_for  # imported here: authoring is a feature that may import pdf
+
+    html = documents.draw(plan, drawing_settings)
+    rendered = render_document(html, blobs=blobs_for(html))  # uploaded images the articles show
     export = PdfExport(key=key, kind=plan.kind, subject=plan.subject, filename=plan.filename,
                        revision_ids=plan.revision_ids, pages=rendered.pages, size=len(rendered.pdf),
                        render_ms=round(rendered.seconds * 1000), peak_memory_kb=rendered.peak_memory_kb,

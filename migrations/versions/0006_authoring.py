@@ -1,4 +1,4 @@
-"""Writers' workspace
+"""Writers' workspace: uploads, audit events, autosaves, link checks; article owner, review-by date, staged status, schedules, related articles.
 
 Revision ID: 0006_authoring
 Revises: 0005_pdf_exports
@@ -92,6 +92,18 @@ def upgrade():
     with op.batch_alter_table('link_problems', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_link_problems_article_id'), ['article_id'], unique=False)
 
+    op.create_table('link_check_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=False),
+    sa.Column('articles', sa.Integer(), nullable=False),
+    sa.Column('links', sa.Integer(), nullable=False),
+    sa.Column('broken', sa.Integer(), nullable=False),
+    sa.Column('external', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_link_check_runs'))
+    )
+    with op.batch_alter_table('link_check_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_link_check_runs_finished_at'), ['finished_at'], unique=False)
+
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.add_column(sa.Column('owner_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('review_by', sa.Date(), nullable=True))
@@ -117,6 +129,10 @@ def downgrade():
         batch_op.drop_column('review_by')
         batch_op.drop_column('owner_id')
 
+    with op.batch_alter_table('link_check_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_link_check_runs_finished_at'))
+
+    op.drop_table('link_check_runs')
     with op.batch_alter_table('link_problems', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_link_problems_article_id'))
 

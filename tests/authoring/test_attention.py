@@ -7,7 +7,7 @@ import pytest
 from app.auth.services import create_user
 from app.authoring import audit
 from app.authoring.attention import needs_attention
-from app.authoring.models import LinkProblem
+from app.authoring.models import LinkCheckRun, LinkProblem
 from app.core.plugins import AttentionItem, Plugin, PluginError, add_feature_attention_check
 from app.extensions import db
 from app.kb import services as kb
@@ -45,6 +45,30 @@ def make_article(slug, title, status="published", kind="article", staged_status=
         article.status = status
     db.session.commit()
     return article.id
+
+
+def published_revision(article_id):
+    """The id of an article's published revision (findings are about that text)."""
+    return db.session.get(Article, article_id).published_revision_id
+
+
+def test_a_clean_check_is_not_mistaken_for_no_check(app, people):
+    with app.app_context():
+        db.session.add(LinkCheckRun(finished_at=datetime(2024, 6, 9, 3, 15), articles=3, links=20, broken=0))
+        db.session.commit()
+    page = signed_in(app, people, "writer").get("/write/attention").get_data(as_text=True)
+    assert "have not been checked yet" not in page
+    assert "No broken links" in page or "Nothing" in page
+
+
+def test_findings_about_text_since_republished_wait_for_the_next_check(ctx):
+    article_id = make_article("fixed", "Fixed since")
+    db.session.add(LinkProblem(article_id=article_id, revision_id=published_revision(article_id),
+                               url="/articles/gone", problem="no article with this address"))
+    article = db.session.get(Article, article_id)
+    kb.publish(article, kb.add_revision(article, "Fixed since", "", "Better text."))
+    db.session.commit()
+    assert needs_attention(TODAY).broken_links == []
 
 
 def owner_id(email):
@@ -122,10 +146,12 @@ def test_broken_links_are_grouped_per_article_with_the_first_few(ctx):
     one = make_article("one-link", "One link")
     checked = datetime(2024, 6, 9, 3, 15)
     for number in range(4):
-        db.session.add(LinkProblem(article_id=many, url=f"https://example.com/{number}", problem="HTTP 404",
+        db.session.add(LinkProblem(article_id=many, revision_id=published_revision(many),
+                                   url=f"https://example.com/{number}", problem="HTTP 404",
                                    checked_at=checked - timedelta(minutes=number)))
-    db.session.add(LinkProblem(article_id=one, url="/articles/gone", problem="no article with this address",
-                               checked_at=checked - timedelta(hours=1)))
+    db.session.add(LinkProblem(article_id=one, revision_id=published_revision(one), url="/articles/gone",
+                               problem="no article with this address", checked_at=checked - timedelta(hours=1)))
+    db.session.add(LinkCheckRun(finished_at=checked, articles=2, links=9, broken=5))
     db.session.commit()
 
     attention = needs_attention(TODAY)
@@ -140,8 +166,10 @@ def test_broken_links_page_shows_the_last_check_and_how_many_more(app, people):
     with app.app_context():
         article_id = make_article("many-links", "Many links")
         for number in range(5):
-            db.session.add(LinkProblem(article_id=article_id, url=f"https://example.com/{number}", problem="HTTP 404",
+            db.session.add(LinkProblem(article_id=article_id, revision_id=published_revision(article_id),
+                                       url=f"https://example.com/{number}", problem="HTTP 404",
                                        checked_at=datetime(2024, 6, 9, 3, 15)))
+        db.session.add(LinkCheckRun(finished_at=datetime(2024, 6, 9, 3, 15), articles=1, links=5, broken=5))
         db.session.commit()
 
     page = signed_in(app, people, "writer").get("/write/attention").get_data(as_text=True)
