@@ -13,6 +13,14 @@ def _article_or_404(article_id):
     return db.get_or_404(Article, article_id)
 
 
+def _kind_or_404():
+    """The ?kind= of a new article (article, faq, tutorial or troubleshooter); 404 for anything else."""
+    kind = request.args.get("kind", "article")
+    if kind not in KINDS:
+        abort(404)
+    return kind
+
+
 @bp.get("/")
 @roles_required(*CONTENT_READERS)
 def index():
@@ -75,9 +83,7 @@ def _editor_page(kind, values, article=None, base_revision_id=None, errors=None,
 @roles_required(*WRITER_ROLES)
 def new():
     """The editor for a new article of ?kind= (article, faq, tutorial or troubleshooter)."""
-    kind = request.args.get("kind", "article")
-    if kind not in KINDS:
-        abort(404)
+    kind = _kind_or_404()
     values = forms.form_values()
     values["body"] = content.STARTERS[kind]
     values["owner_id"] = current_user.id
@@ -92,9 +98,7 @@ def new():
 @roles_required(*WRITER_ROLES)
 def create():
     """Create the article as a draft (and submit it for review when asked)."""
-    kind = request.args.get("kind", "article")
-    if kind not in KINDS:
-        abort(404)
+    kind = _kind_or_404()
     draft, errors = forms.read_article_form(request.form, kind)
     errors.update(workflow.check_draft(kind, draft))
     if errors:
@@ -169,9 +173,7 @@ def autosave(article_id):
 @roles_required(*WRITER_ROLES)
 def autosave_new():
     """Keep the unsaved form of a new article of ?kind= for this writer."""
-    kind = request.args.get("kind", "article")
-    if kind not in KINDS:
-        abort(404)
+    kind = _kind_or_404()
     return _autosave(content.slot_for(None, kind), None)
 
 
