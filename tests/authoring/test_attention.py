@@ -194,7 +194,7 @@ def test_empty_sections_say_so(app, people):
 
     assert "Nothing is past its review date." in page
     assert "Nothing is waiting for review." in page
-    assert 'href="#overdue">Past its review date: <strong>0</strong>' in page
+    assert 'href="#overdue"><strong>0</strong> Past its review date' in page
 
 
 def test_page_counts_each_section_and_links_to_the_articles(app, people):
@@ -206,9 +206,9 @@ def test_page_counts_each_section_and_links_to_the_articles(app, people):
 
     page = signed_in(app, people, "lead").get("/write/attention").get_data(as_text=True)
 
-    assert 'href="#overdue">Past its review date: <strong>1</strong>' in page
-    assert 'href="#in-review">Waiting for review: <strong>2</strong>' in page
-    assert 'href="#broken-links">Broken links: <strong>0</strong>' in page
+    assert 'href="#overdue"><strong>1</strong> Past its review date' in page
+    assert 'href="#in-review"><strong>2</strong> Waiting for review' in page
+    assert 'href="#broken-links"><strong>0</strong> Broken links' in page
     assert f'<td><a href="/write/{overdue}">Late &amp; lost</a></td>' in page
     assert "<td>FAQ</td>" in page and "<td>Writer Person</td>" in page
     assert "days overdue" in page
@@ -235,7 +235,7 @@ def test_a_registered_check_gets_its_own_section(app, people):
         (flagged, "Too long for a phone screen", "3,400 words")]
 
     page = signed_in(app, people, "writer").get("/write/attention").get_data(as_text=True)
-    assert 'href="#check-kb_length">Very long articles: <strong>1</strong>' in page
+    assert 'href="#check-kb_length"><strong>1</strong> Very long articles' in page
     assert "Too long for a phone screen" in page and "3,400 words" in page
 
 
