@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.authoring import audit
 from app.extensions import db
 from app.kb.content_files import slugify
 from app.kb.models import Article, Category
@@ -154,7 +155,7 @@ def _clean_parent(parent_id, category_id):
     return parent
 
 
-def save_category(category_id, title, slug, description, icon, parent_id, position):
+def save_category(category_id, title, slug, description, icon, parent_id, position, by=None):
     """Create (``category_id`` None) or update a category from form values; CategoryError naming the field."""
     category = None
     if category_id is not None:
@@ -174,11 +175,17 @@ def save_category(category_id, title, slug, description, icon, parent_id, positi
     taken = db.session.execute(select(Category.id).where(Category.slug == slug)).scalar_one_or_none()
     if taken is not None and taken != category_id:
         raise CategoryError(f"Another category already uses the slug “{slug}”: choose another.", "slug")
+    before = None if category is None else (category.title, category.slug)
     if category is None:
         category = Category(slug=slug, title=title)
         db.session.add(category)
     category.slug, category.title, category.description, category.icon = slug, title, description, icon
     category.parent, category.position = parent, position
+    if before is None:
+        audit.record("category_created", actor=by, detail=f"{title} (/categories/{slug})")
+    else:
+        audit.record("category_changed", actor=by, detail=f"{before[0]} (/categories/{before[1]}) → {title} "
+                                                           f"(/categories/{slug})")
     try:
         db.session.commit()
     except IntegrityError:
@@ -188,7 +195,7 @@ def save_category(category_id, title, slug, description, icon, parent_id, positi
     return category
 
 
-def delete_category(category_id):
+def delete_category(category_id, by=None):
     """Delete an empty category (no articles, no subcategories) and return its title; CategoryError otherwise."""
     category = db.session.get(Category, category_id)
     if category is None:
@@ -201,6 +208,7 @@ def delete_category(category_id):
         raise CategoryError(f"“{category.title}” still holds {' and '.join(h for h in held if h)}: "
                             "move them to another category first.")
     title = category.title
+    audit.record("category_deleted", actor=by, detail=f"{title} (/categories/{category.slug})")
     db.session.delete(category)
     try:
         db.session.commit()

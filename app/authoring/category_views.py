@@ -1,5 +1,6 @@
 """Category management for editors and admins: the tree, new, edit and delete (empty categories only)."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.authoring import EDITOR_ROLES, bp
@@ -44,7 +45,8 @@ def _save(category):
     form = {name: request.form.get(name, "") for name in FIELDS}
     try:
         saved = service.save_category(category.id if category is not None else None, form["title"], form["slug"],
-                                      form["description"], form["icon"], form["parent"], form["position"])
+                                      form["description"], form["icon"], form["parent"], form["position"],
+                                      by=current_user)
     except service.CategoryError as error:
         return _render_form(category, form, error=error, status=400)
     flash(f"Category “{saved.title}” saved.")
@@ -76,7 +78,7 @@ def delete_category(category_id):
     """Delete an empty category; otherwise the edit form again saying what is still in it (400)."""
     category = db.get_or_404(Category, category_id)
     try:
-        title = service.delete_category(category.id)
+        title = service.delete_category(category.id, by=current_user)
     except service.CategoryError as error:
         return _render_form(category, _form_values(category), delete_error=str(error), status=400)
     flash(f"Category “{title}” deleted.")

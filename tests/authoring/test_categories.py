@@ -277,3 +277,18 @@ def test_a_renamed_category_shows_on_the_public_site_at_once(synced_app):
 
     home = reader.get("/").get_data(as_text=True)
     assert "Money matters" in home and "Payments &amp; billing" not in home
+
+
+def test_category_changes_are_in_the_audit_log(app):
+    from app.authoring.models import AuditEvent
+
+    with app.app_context():
+        created = save_category(None, "Shipping", "", "Parcels and lockers.", "", None, 0)
+        save_category(created.id, "Delivery", "delivery", "Parcels and lockers.", "", None, 0)
+        delete_category(created.id)
+        rows = db.session.execute(select(AuditEvent.action, AuditEvent.detail).order_by(AuditEvent.id)).all()
+    assert [tuple(row) for row in rows] == [
+        ("category_created", "Shipping (/categories/shipping)"),
+        ("category_changed", "Shipping (/categories/shipping) → Delivery (/categories/delivery)"),
+        ("category_deleted", "Delivery (/categories/delivery)"),
+    ]

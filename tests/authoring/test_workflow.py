@@ -327,3 +327,12 @@ def test_hand_picked_related_articles_come_first_on_the_public_page(app, staff, 
     edit(writer, published, related=str(other), tags="")
     page = app.test_client().get("/articles/pair-a-zebraphone").get_data(as_text=True)
     assert "Charge the zebraphone" in page
+
+
+def test_staff_reading_a_public_page_get_a_link_to_edit_it_and_visitors_do_not(app, staff, published):
+    visitor = app.test_client()
+    assert "Edit this article" not in visitor.get("/articles/pair-a-zebraphone").get_data(as_text=True)
+    page = sign_in(app, "writer").get("/articles/pair-a-zebraphone").get_data(as_text=True)
+    assert f'href="/write/{published}/edit"' in page
+    assert "Edit this article" not in sign_in(app, "lead").get("/articles/pair-a-zebraphone").get_data(as_text=True)
+    assert "Edit this article" not in visitor.get("/articles/pair-a-zebraphone").get_data(as_text=True)
