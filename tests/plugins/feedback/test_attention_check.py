@@ -70,7 +70,7 @@ def test_the_section_is_on_the_page_for_writers(app, site, staff):
 
     page = client.get("/write/attention").get_data(as_text=True)
 
-    assert 'href="#check-feedback_helpfulness">Helpfulness under target: <strong>1</strong>' in page
+    assert 'href="#check-feedback_helpfulness"><strong>1</strong> Helpfulness under target' in page
     assert "10% helpful (10 votes), target 90%" in page
 
 
