@@ -9,6 +9,7 @@ from app.auth.access import roles_required
 from app.authoring import WRITER_ROLES, bp
 from app.authoring import uploads as service
 from app.core.errors import handle_csrf_error, handle_http_error
+from app.core.files import human_size
 from app.extensions import db
 
 # Served at the site root, not under /write, so the blueprint has no url_prefix.
@@ -31,8 +32,8 @@ def _wants_json():
 def _library(error=None, status=200):
     """The image library page, with an error message above the form when given."""
     return render_template("authoring/uploads.html", uploads=service.recent_uploads(), error=error,
-                           markdown_for=service.markdown_for, human_size=service.human_size,
-                           max_size=service.human_size(current_app.config["UPLOAD_MAX_BYTES"]),
+                           markdown_for=service.markdown_for, human_size=human_size,
+                           max_size=human_size(current_app.config["UPLOAD_MAX_BYTES"]),
                            new_key=request.args.get("new", "")), status
 
 
@@ -80,8 +81,8 @@ def request_too_large(error):
     if request.endpoint != "authoring.upload":
         return handle_http_error(error)
     sent = request.content_length
-    limit = service.human_size(current_app.config["UPLOAD_MAX_BYTES"])
-    size = f"The file is {service.human_size(sent)}; " if sent else "The file is too large; "
+    limit = human_size(current_app.config["UPLOAD_MAX_BYTES"])
+    size = f"The file is {human_size(sent)}; " if sent else "The file is too large; "
     return _refused(f"{size}images may be at most {limit}.", 413)
 
 

@@ -19,15 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from app.authoring.models import Upload
+from app.core.files import human_size, sniff_image
 from app.extensions import db
 
-# (leading bytes, media type, Pillow format, extension) of the accepted formats.
-SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "JPEG", "jpg"),
-    (b"GIF87a", "image/gif", "GIF", "gif"),
-    (b"GIF89a", "image/gif", "GIF", "gif"),
-)
+PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}
 EXTENSIONS = {"image/png": ("png",), "image/jpeg": ("jpg", "jpeg"), "image/gif": ("gif",), "image/webp": ("webp",)}
 ACCEPTED = "PNG, JPEG, GIF or WebP"
 DEFAULT_MAX_PIXELS = 40_000_000
@@ -42,23 +37,13 @@ class UploadError(ValueError):
     """An upload that cannot be accepted; the message tells the writer why, in plain words."""
 
 
-def human_size(count):
-    """A byte count as people read it: 5 MB, 7.2 MB, 300 KB, 900 bytes."""
-    if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
-    if count >= 1024:
-        return f"{count / 1024:.0f} KB"
-    return f"{count} bytes"
-
-
 def sniff(data):
     """(media type, Pillow format, extension) of an accepted image format, judged by its first bytes, or None."""
-    for signature, media_type, pillow_format, extension in SIGNATURES:
-        if data.startswith(signature):
-            return media_type, pillow_format, extension
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp", "WEBP", "webp"
-    return None
+    found = sniff_image(data)
+    if found is None:
+        return None
+    media_type, extension = found
+    return media_type, PILLOW_FORMATS[media_type], extension
 
 
 def _refusal(data, name):

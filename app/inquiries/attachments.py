@@ -1,14 +1,9 @@
 """Attachment checks: the type comes from the file's bytes, never from its name."""
 import secrets
 
-# (leading bytes, MIME type, extension) of the accepted binary formats
-SIGNATURES = [
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"GIF87a", "image/gif", "gif"),
-    (b"GIF89a", "image/gif", "gif"),
-    (b"%PDF-", "application/pdf", "pdf"),
-]
+from app.core.files import human_size, sniff_image
+
+PDF_SIGNATURE = b"%PDF-"
 # Text that a browser or server could run or render as a page is refused even as "text".
 ACTIVE_MARKERS = (b"<?php", b"<script", b"<svg", b"<html", b"<!doctype", b"<iframe", b"<body", b"<?xml", b"javascript:")
 ALLOWED_DESCRIPTION = "PNG, JPEG, GIF or WebP images, PDF, or plain text"
@@ -20,12 +15,9 @@ class AttachmentError(ValueError):
 
 def sniff(data):
     """(MIME type, extension) of accepted content, or None."""
-    for signature, mime, extension in SIGNATURES:
-        if data.startswith(signature):
-            return mime, extension
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    return _plain_text(data)
+    if data.startswith(PDF_SIGNATURE):
+        return "application/pdf", "pdf"
+    return sniff_image(data) or _plain_text(data)
 
 
 def _plain_text(data):
@@ -41,20 +33,13 @@ def _plain_text(data):
     return "text/plain", "txt"
 
 
-def _size(count):
-    """A byte count as people read it: 10 MB, 2.5 MB, 300 KB."""
-    if count >= 1048576:
-        return f"{count / 1048576:.1f}".removesuffix(".0") + " MB"
-    return f"{max(1, round(count / 1024))} KB"
-
-
 def check(filename, data, max_bytes):
     """(MIME type, stored name) for an acceptable file, or AttachmentError with a message for the visitor."""
     name = (filename or "file").replace("\\", "/").rsplit("/", 1)[-1][:200] or "file"
     if not data:
         raise AttachmentError(f"“{name}” is empty.")
     if len(data) > max_bytes:
-        raise AttachmentError(f"“{name}” is too large: files can be at most {_size(max_bytes)}.")
+        raise AttachmentError(f"“{name}” is too large: files can be at most {human_size(max_bytes)}.")
     found = sniff(data)
     if found is None:
         raise AttachmentError(f"“{name}” is not a file type we accept ({ALLOWED_DESCRIPTION}).")
