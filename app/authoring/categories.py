@@ -3,7 +3,6 @@
 Saving commits, and a committed Category change bumps the content version, so the public pages
 (cached whole for anonymous readers) show it on the next request.
 """
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -11,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.authoring import audit
 from app.extensions import db
-from app.kb.content_files import slugify
+from app.kb.content_files import is_slug, slugify
 from app.kb.models import Article, Category
 
 # The icons the `icon` macro in app/templates/_macros.html draws; "" draws a page.
@@ -24,7 +23,6 @@ ICONS = {
     "wrench": "Wrench",
     "scale": "Scales",
 }
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 120
 TITLE_MAX = 200
 DESCRIPTION_MAX = 1000
@@ -136,7 +134,7 @@ def _clean_slug(slug, title):
         return slug
     if len(slug) > SLUG_MAX:
         raise CategoryError(f"The slug must be at most {SLUG_MAX} characters.", "slug")
-    if not SLUG.match(slug):
+    if not is_slug(slug):
         raise CategoryError("The slug may contain only lower-case letters a–z, digits and hyphens between them "
                             "(for example “payments-billing”).", "slug")
     return slug

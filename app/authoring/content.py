@@ -2,9 +2,10 @@
 from sqlalchemy import or_, select
 
 from app.auth.models import User
+from app.authoring.categories import category_tree
 from app.authoring.models import AuditEvent, Autosave
 from app.extensions import db
-from app.kb.models import Article, Category, Revision, utcnow
+from app.kb.models import Article, Revision, utcnow
 
 KIND_LABELS = {"article": "Article", "faq": "FAQ", "tutorial": "Tutorial", "troubleshooter": "Troubleshooter"}
 STATUS_LABELS = {"draft": "Draft", "in_review": "In review", "published": "Published", "archived": "Archived"}
@@ -33,8 +34,8 @@ STARTERS = {
 }
 
 
-def content_list(state=None, kind=None, category_id=None, text=None, owner_id=None, page=1):
-    """(articles, total) for the workspace list, newest change first."""
+def _listed(state=None, kind=None, category_id=None, text=None, owner_id=None):
+    """SELECT of the articles the workspace list shows for these filters."""
     query = select(Article).join(Revision, Revision.id == Article.current_revision_id, isouter=True)
     if state == "draft":
         query = query.where(or_(Article.status == "draft",
@@ -55,16 +56,25 @@ def content_list(state=None, kind=None, category_id=None, text=None, owner_id=No
     if text:
         like = f"%{text.strip().lower()}%"
         query = query.where(or_(db.func.lower(Revision.title).like(like), Article.slug.like(like)))
-    total = db.session.execute(select(db.func.count()).select_from(query.subquery())).scalar_one()
+    return query
+
+
+def _count(query):
+    return db.session.execute(select(db.func.count()).select_from(query.subquery())).scalar_one()
+
+
+def content_list(state=None, kind=None, category_id=None, text=None, owner_id=None, page=1):
+    """(articles, total) for the workspace list, newest change first."""
+    query = _listed(state, kind, category_id, text, owner_id)
     articles = db.session.execute(
         query.order_by(Article.updated_at.desc(), Article.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).scalars().all()
-    return articles, total
+    return articles, _count(query)
 
 
 def state_counts():
     """{state filter: count} for the list's tabs."""
-    return {state: content_list(state=state)[1] for state in STATE_FILTERS}
+    return {state: _count(_listed(state=state)) for state in STATE_FILTERS}
 
 
 def staff_users():
@@ -87,21 +97,7 @@ def article_choices():
 
 def categories_for_select():
     """[(id, label)] of categories, children indented under their parents."""
-    categories = db.session.execute(select(Category).order_by(Category.position, Category.title)).scalars().all()
-    children = {}
-    for category in categories:
-        children.setdefault(category.parent_id, []).append(category)
-    ordered = []
-
-    def walk(parent_id, depth):
-        for category in children.get(parent_id, []):
-            if any(category.id == seen for seen, _ in ordered):
-                continue
-            ordered.append((category.id, "— " * depth + category.title))
-            walk(category.id, depth + 1)
-
-    walk(None, 0)
-    return ordered
+    return [(row.id, "— " * row.depth + row.title) for row in category_tree()]
 
 
 def latest_event(article_id, action):

@@ -3,7 +3,6 @@
 Every function takes plain values and models, adds what changed to the session and leaves the commit
 to the caller, so a change and its audit event always land together.
 """
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -13,10 +12,11 @@ from app.authoring import audit
 from app.core import signals
 from app.extensions import db
 from app.kb import services as kb
+from app.kb.content_files import is_slug
 from app.kb.models import Article, Category, Redirect, Revision, article_related, utcnow
 from app.troubleshoot.tree import TreeError, load_tree
 
-SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?\Z")
+MAX_SLUG = 160
 MAX_TITLE = 300
 MAX_SUMMARY = 1000
 MAX_BODY = 400_000
@@ -61,7 +61,7 @@ def check_draft(kind, draft, article=None):
         errors["title"] = "Give the article a title."
     elif len(draft.title) > MAX_TITLE:
         errors["title"] = f"Keep the title under {MAX_TITLE} characters."
-    if not SLUG.match(draft.slug or ""):
+    if len(draft.slug) > MAX_SLUG or not is_slug(draft.slug):
         errors["slug"] = "Use lowercase letters, digits and hyphens (e.g. reset-your-password)."
     else:
         problem = _slug_problem(draft.slug, article)

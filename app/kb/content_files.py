@@ -55,6 +55,14 @@ class ArticleSpec:
     meta: dict = field(default_factory=dict)  # kind-specific settings (a tutorial's time, difficulty, ...)
 
 
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # the shape slugify() gives: words joined by single hyphens
+
+
+def is_slug(text):
+    """True when text is a usable address part (lower-case letters and digits, single hyphens between)."""
+    return bool(SLUG.match(text or ""))
+
+
 def slugify(text):
     """Lower-case words joined by hyphens, ASCII letters and digits only."""
     slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
