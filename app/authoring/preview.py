@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from app.core.markdown import plain_text, render_markdown
 from app.kb.tutorials import render_tutorial, tutorial_facts
-from app.troubleshoot.tree import TreeError, load_tree
+from app.troubleshoot.tree import TreeError, load_tree, parse_tree
 
 
 @dataclass
@@ -60,15 +60,18 @@ def _options(raw):
 
 def tree_outline(text):
     """The outline of a troubleshooter's YAML with every problem attached to its node."""
-    problems = []
-    try:
-        load_tree(text)
-    except TreeError as exc:
-        problems = exc.problems
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
         data = None
+    problems = []
+    try:
+        if data is None:  # bad YAML (or none): load_tree words the error as the rest of the app does
+            load_tree(text)
+        else:
+            parse_tree(data)
+    except TreeError as exc:
+        problems = exc.problems
     raw_nodes = data.get("nodes") if isinstance(data, dict) and isinstance(data.get("nodes"), list) else []
     lines = _node_lines(text)
     nodes, by_id = [], {}
