@@ -133,7 +133,6 @@ def create_article(kind, draft, by):
     """A new draft article with its first revision."""
     article = Article(kind=kind, slug=draft.slug, status="draft", category_id=draft.category_id)
     db.session.add(article)
-    db.session.execute(delete(Redirect).where(Redirect.old_slug == draft.slug))  # stale: no article behind it
     db.session.flush()
     _apply_settings(article, draft)
     revision = kb.add_revision(article, draft.title.strip(), draft.summary.strip(), draft.body, author=by,
