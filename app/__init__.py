@@ -4,7 +4,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import api, auth, authoring, dashboard, inquiries, kb, pdf, search, troubleshoot
+from app import analytics, api, auth, authoring, dashboard, inquiries, kb, pdf, search, troubleshoot
 from app.auth.services import load_user
 from app.config import load_config
 from app.core import database, errors, security  # noqa: F401  (database registers SQLite settings)
@@ -60,6 +60,7 @@ def register_features(app):
     search.register(app)
     auth.register(app)
     api.register(app)
+    analytics.register(app)
     dashboard.register(app)
     inquiries.register(app)
     troubleshoot.register(app)

@@ -92,6 +92,13 @@ class Config:
     LINK_CHECK_CONCURRENCY = 8
     LINK_CHECK_USER_AGENT = "Tier0-LinkChecker/1.0 (help center link check)"
 
+    # Analytics: raw events (page views, searches, clicks, troubleshooter runs) are rolled up into daily
+    # aggregates, which the dashboard reads; the raw rows are deleted after the retention period.
+    ANALYTICS_RETENTION_DAYS = 90
+    ANALYTICS_TODAY_SECONDS = 60  # today's aggregates are rolled up again on a dashboard visit after this long
+    ANALYTICS_MAINTENANCE_SECONDS = 3600  # each process rolls up finished days and purges at most this often
+    DIGEST_DAYS = 7  # `flask dashboard digest` reports on this many days, compared with as many before
+
     PROXY_FIX = 0  # number of trusted proxies in front of the app (X-Forwarded-*)
     PAGEVIEW_FLUSH_SIZE = 50  # buffered page views written in one short transaction
     PAGEVIEW_FLUSH_SECONDS = 5.0

@@ -70,6 +70,88 @@ class AttentionCheck:
 
 
 @dataclass
+class Figure:
+    """A dashboard headline number for a date range, with the previous period's and its target.
+
+    ``unit`` is "count" (a whole number) or "percent" (``value`` is a share 0..1, so is ``target``);
+    ``value`` is None when there is nothing to count (a share of zero things)."""
+
+    key: str
+    label: str
+    value: float | None
+    previous: float | None = None
+    unit: str = "count"
+    target: float | None = None
+    higher_is_better: bool = True
+    order: int = 100
+    note: str = ""  # how it is computed, shown next to the figure
+
+
+@dataclass
+class Series:
+    """One line or set of bars of a chart: a label and one value (or None) per chart label."""
+
+    label: str
+    values: list
+    kind: str = ""  # "line" or "bar"; "" takes the chart's
+
+
+@dataclass
+class Chart:
+    """A dashboard chart: x-axis ``labels``, its series, and an optional dashed target line (same unit)."""
+
+    key: str
+    title: str
+    labels: list
+    series: list
+    kind: str = "line"  # "line" or "bar"
+    unit: str = "count"  # "count" or "percent" (values already in %, 0..100)
+    target: float | None = None  # in the values' unit
+    stacked: bool = False
+    order: int = 100
+
+
+@dataclass
+class Table:
+    """A dashboard table. Cells are plain values (str, int, float, date, None), so the CSV is the table.
+
+    When ``article_ids`` is given (one per row, or None), the first cell links to that article's page."""
+
+    key: str
+    title: str
+    columns: list
+    rows: list
+    article_ids: list | None = None
+    empty: str = "Nothing in this range."
+    order: int = 100
+    note: str = ""
+
+
+@dataclass
+class DashboardPart:
+    """What one source adds to a dashboard page."""
+
+    figures: list = field(default_factory=list)
+    charts: list = field(default_factory=list)
+    tables: list = field(default_factory=list)
+
+
+@dataclass
+class DashboardSource:
+    """Dashboard content from a feature or plugin.
+
+    ``overview(period, previous) -> DashboardPart | None`` fills the overview, and
+    ``article(article, period) -> DashboardPart | None`` the per-article page. Periods are
+    ``app.analytics.periods.DateRange`` objects: ``start``/``end`` dates (both included, UTC) and
+    ``start_at``/``end_at`` naive UTC datetimes (end excluded)."""
+
+    source: str
+    key: str
+    overview: object = None
+    article: object = None
+
+
+@dataclass
 class PluginRegistry:
     """Per-app plugin state, kept in ``app.extensions['tier0_plugins']``."""
 
@@ -78,6 +160,7 @@ class PluginRegistry:
     settings: dict = field(default_factory=dict)
     panels: list = field(default_factory=list)
     attention_checks: list = field(default_factory=list)
+    dashboard_sources: list = field(default_factory=list)
     migration_dirs: list = field(default_factory=list)
 
 
@@ -113,6 +196,12 @@ class Plugin:
         if not key.isidentifier():
             raise PluginError(f"plugin {self.name!r}: attention check key {key!r} must be an identifier")
         registry(app).attention_checks.append(AttentionCheck(self.name, f"{self.name}_{key}", title, check))
+
+    def add_dashboard_source(self, app, key, overview=None, article=None):
+        """Add figures, charts and tables to the support-lead dashboard (see :class:`DashboardSource`)."""
+        if not key.isidentifier():
+            raise PluginError(f"plugin {self.name!r}: dashboard source key {key!r} must be an identifier")
+        registry(app).dashboard_sources.append(DashboardSource(self.name, f"{self.name}_{key}", overview, article))
 
     def setting(self, key, app=None):
         """This plugin's value for setting ``key`` in the current (or given) app."""
@@ -236,6 +325,17 @@ def add_feature_attention_check(app, feature, key, title, check):
     """A "Needs attention" section from a core feature (plugins use Plugin.add_attention_check)."""
     reg = app.extensions.setdefault("tier0_plugins", PluginRegistry())
     reg.attention_checks.append(AttentionCheck(feature, f"{feature}_{key}", title, check))
+
+
+def add_feature_dashboard_source(app, feature, key, overview=None, article=None):
+    """Dashboard content from a core feature (plugins use Plugin.add_dashboard_source)."""
+    reg = app.extensions.setdefault("tier0_plugins", PluginRegistry())
+    reg.dashboard_sources.append(DashboardSource(feature, f"{feature}_{key}", overview, article))
+
+
+def dashboard_sources():
+    """The dashboard sources registered in the current app, in the order they were added."""
+    return list(registry(current_app).dashboard_sources)
 
 
 def attention_checks():

@@ -8,6 +8,6 @@ STAFF_ROLES = ("writer", "editor", "lead", "admin")
 
 def register(app):
     """Attach the views and register the blueprint."""
-    from app.dashboard import views  # noqa: F401  (decorators fill bp)
+    from app.dashboard import models, views  # noqa: F401  (decorators fill bp; models join the metadata)
 
     app.register_blueprint(bp)
