@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+from app.core.csv_export import safe_cell
 from app.extensions import db
 from app.inquiries import sla
 from app.inquiries.models import CHANNELS, STATUSES, USER_TYPES, Deflection, Inquiry, Survey
@@ -444,17 +445,6 @@ def breakdowns(report):
 
 # -- CSV -----------------------------------------------------------------------------------------
 CSV_COLUMNS = ["section", "key", "label", "value", "unit", "target", "result"]
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text a spreadsheet will show as text: a quote before anything formula-like (numbers stay numbers)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _number(value, digits=4):
     return "" if value is None else (round(value, digits) if isinstance(value, float) else value)
 

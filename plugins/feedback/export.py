@@ -1,10 +1,9 @@
 """CSV exports of votes and topic requests, shared by the download views and `flask feedback export`."""
-import csv
-import io
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from app.core.csv_export import csv_line
 from app.extensions import db
 from app.kb.models import Article, Category
 from plugins.feedback.models import REASONS, TopicRequest, Vote
@@ -14,23 +13,7 @@ from plugins.feedback.screening import mask_contacts
 VOTE_COLUMNS = ["created_at", "updated_at", "article_slug", "article_title", "category", "revision_id",
                 "helpful", "reason", "reason_label", "comment"]
 TOPIC_COLUMNS = ["created_at", "updated_at", "status", "text", "search_query", "email"]
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
-
-
-def safe_cell(value):
-    """The value as a spreadsheet shows it as text: a leading quote before anything formula-like."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def csv_line(values):
-    """One CSV record (RFC 4180, CRLF) with every cell made formula-safe."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([safe_cell(value) for value in values])
-    return buffer.getvalue()
 
 
 def _stamp(moment):
