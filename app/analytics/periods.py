@@ -39,6 +39,21 @@ def span_label(start, end):
     return f"{start.day}–{day_label(end)}"
 
 
+def short_day(day):
+    """"3 Nov"."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1][:3]}"
+
+
+def week_start(day):
+    """The Monday of the ISO week holding ``day``."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_label(monday):
+    """"Week of 3 Nov"."""
+    return f"Week of {short_day(monday)}"
+
+
 @dataclass(frozen=True)
 class DateRange:
     """Days ``start``..``end`` (both included, UTC) chosen as ``kind`` ("7d", "30d", "90d", "month",
@@ -92,6 +107,11 @@ class DateRange:
             return {"range": self.key}
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
 
+    def week_starts(self):
+        """The Mondays of the ISO weeks the range touches, in order (the end weeks may be cut by the range)."""
+        first = week_start(self.start)
+        return [first + timedelta(weeks=n) for n in range((week_start(self.end) - first).days // 7 + 1)]
+
     def previous(self):
         """The period compared with: the previous month or quarter (as many days, while this one runs),
         otherwise the same number of days just before."""
@@ -123,7 +143,7 @@ def _parse_day(text, name):
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise RangeError(f"“{text.strip()[:20]}” is not a {name} date: write it as YYYY-MM-DD, "
+        raise RangeError(f"“{text.strip()[:20]}” is not {'an' if name == 'end' else 'a'} {name} date: write it as YYYY-MM-DD, "
                          "for example 2026-11-01.") from None
 
 

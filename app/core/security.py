@@ -2,7 +2,7 @@
 import hashlib
 import hmac
 import secrets
-from datetime import date
+from datetime import datetime, timezone
 
 from flask import current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
@@ -26,7 +26,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def visitor_key(ip, user_agent, day=None, secret=None):
     """Return HMAC(secret, ip + user agent + day): counts unique visitors without storing an IP."""
     secret = secret if secret is not None else current_app.config["SECRET_KEY"]
-    day = day or date.today()
+    day = day or datetime.now(timezone.utc).date()  # the UTC day, under which analytics rows are filed
     message = f"{ip or ''}\n{user_agent or ''}\n{day.isoformat()}".encode()
     return hmac.new(str(secret).encode(), message, hashlib.sha256).hexdigest()[:32]
 

@@ -61,10 +61,16 @@ def check_links_command(external, timeout, concurrency):
 
 @bp.cli.command("tick")
 def tick_command():
-    """Apply what is due now: scheduled publishing and archiving (run it every minute from cron if you like)."""
+    """Apply what is due now: scheduled publishing and archiving, analytics rollups and the retention purge
+    (run it every minute from cron if you like)."""
+    from app.analytics.purge import purge
+    from app.analytics.rollup import refresh
     from app.authoring.workflow import run_due_changes
 
     done = run_due_changes()
     for action, slug in done:
         click.echo(f"{action}: {slug}")
     click.echo(f"due changes applied: {len(done)}")
+    click.echo(f"analytics days rolled up: {len(refresh().days)}")
+    purged = purge()
+    click.echo(f"analytics raw rows purged: {purged.total} (before {purged.cutoff})")

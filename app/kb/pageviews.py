@@ -5,12 +5,11 @@ import threading
 import time
 import weakref
 from collections import Counter
-from datetime import date
 
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
-from app.kb.models import PageView
+from app.kb.models import PageView, utcnow
 
 BOT_AGENTS = re.compile(r"bot|crawl|spider|slurp|preview|headless|monitor", re.IGNORECASE)
 
@@ -30,7 +29,7 @@ class PageViewBuffer:
         """Count one view; bots are not counted. Flushes when the buffer is full or old."""
         if user_agent and BOT_AGENTS.search(user_agent):
             return
-        key = (article_id, revision_id, day or date.today(), visitor_key)
+        key = (article_id, revision_id, day or utcnow().date(), visitor_key)  # the UTC day, as analytics files it
         with self._lock:
             self._counts[key] += 1
             if self._oldest is None:
