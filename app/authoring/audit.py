@@ -1,5 +1,5 @@
 """The audit log: who published, unpublished, archived, and who changed users and roles."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.authoring.models import AuditEvent
 from app.extensions import db
@@ -43,6 +43,12 @@ def article_events(article_id, limit=200):
     """The newest events about one article first."""
     query = select(AuditEvent).where(AuditEvent.article_id == article_id).order_by(AuditEvent.id.desc()).limit(limit)
     return db.session.execute(query).scalars().all()
+
+
+def first_published_at(article_id):
+    """When the article was first published from the workspace (None if never, or only by `kb sync`)."""
+    return db.session.execute(select(func.min(AuditEvent.created_at)).where(
+        AuditEvent.article_id == article_id, AuditEvent.action == "published")).scalar()
 
 
 def recent_events(actions=None, limit=200, before_id=None):
