@@ -281,12 +281,26 @@ def _top_subjects(subjects, limit=TOP):
     return sorted(rows, key=lambda row: (-row.count, row.key))[:limit]
 
 
-def _source_articles(counter, limit=TOP):
+def source_articles(counter, limit=TOP):
+    """Rows (key: article id, label: its title) of the articles cited most in ``counter`` {article id: count}."""
     top = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:limit]
     articles = {article.id: article for article in db.session.execute(
         select(Article).where(Article.id.in_([article_id for article_id, _ in top]))).scalars()} if top else {}
     return [Row(str(article_id), articles[article_id].title if article_id in articles else f"Article {article_id}",
                 count) for article_id, count in top]
+
+
+def resolved_within_share(rows):
+    """Inquiries resolved within RESOLVED_WITHIN_HOURS of creation ÷ all ``rows`` (with created_at, resolved_at)."""
+    within = sum(row.resolved_at is not None and _hours(row.resolved_at - row.created_at) <= RESOLVED_WITHIN_HOURS
+                 for row in rows)
+    return Share(within, len(rows), current_app.config["RESOLVED_WITHIN_HOURS_TARGET"])
+
+
+def csat_share(rows):
+    """Survey answers of 4 or 5 ÷ all answers among ``rows`` (with csat, None for an inquiry without a survey)."""
+    answers = [row.csat for row in rows if row.csat is not None]
+    return Share(sum(answer >= 4 for answer in answers), len(answers), current_app.config["CSAT_TARGET"])
 
 
 def build_report(period, now=None):
@@ -303,7 +317,7 @@ def build_report(period, now=None):
         .where(Inquiry.created_at >= period.start, Inquiry.created_at < period.end)
     ).all()
     counters = {name: Counter() for name in ("category", "status", "channel", "user_type")}
-    within = breached = reopened = satisfied = surveys = 0
+    breached = reopened = 0
     articles = Counter()
     for row in rows:
         for name, counter in counters.items():
@@ -313,14 +327,10 @@ def build_report(period, now=None):
         if row.resolved_at is not None:
             hours = _hours(row.resolved_at - row.created_at)
             report.resolution_hours.append(hours)
-            within += hours <= RESOLVED_WITHIN_HOURS
         breached += sla.state(row, report.judged_at).breached
         reopened += (row.reopened_count or 0) > 0
         if row.source_article_id is not None:
             articles[row.source_article_id] += 1
-        if row.csat is not None:
-            surveys += 1
-            satisfied += row.csat >= 4
         if row.nps is not None:
             if row.nps >= 9:
                 report.nps.promoters += 1
@@ -335,12 +345,12 @@ def build_report(period, now=None):
     report.by_status = _breakdown(counters["status"], STATUSES)
     report.by_channel = _breakdown(counters["channel"], CHANNELS)
     report.by_user_type = _breakdown(counters["user_type"], USER_TYPES)
-    report.resolved_within = Share(within, report.total, config["RESOLVED_WITHIN_HOURS_TARGET"])
+    report.resolved_within = resolved_within_share(rows)
     report.sla_breached = Share(breached, report.total)
-    report.csat = Share(satisfied, surveys, config["CSAT_TARGET"])
+    report.csat = csat_share(rows)
     report.reopened = Share(reopened, report.total)
     report.top_subjects = _top_subjects(row.subject for row in rows)
-    report.source_articles = _source_articles(articles)
+    report.source_articles = source_articles(articles)
     report.deflections = db.session.execute(
         select(func.count()).select_from(Deflection).where(
             Deflection.created_at >= period.start, Deflection.created_at < period.end,

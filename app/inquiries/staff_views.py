@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from app.auth.access import roles_required
 from app.core.mail import send_mail
-from app.core.plugins import add_feature_panel
+from app.core.plugins import add_feature_dashboard_source, add_feature_panel
 from app.extensions import db
-from app.inquiries import bp, queue, services, sla
+from app.inquiries import bp, dashboard, queue, services, sla
 from app.inquiries.models import CHANNELS, PRIORITIES, STATUSES, TRANSITIONS, USER_TYPES, Attachment
 from app.kb.models import Article, Revision, utcnow
 
@@ -28,9 +28,11 @@ STEP_ANCHORS = {"status": "status-form", "reply": "reply-form", "note": "note-fo
 
 @bp.record_once
 def _setup(state):
-    """Per app: the dashboard panel."""
+    """Per app: the dashboard panel and the leads' dashboard figures."""
     add_feature_panel(state.app, "inquiries", "queue", "Inquiries", render_panel, roles=STAFF,
                       url=lambda: url_for("inquiries.staff_queue"), order=5)
+    add_feature_dashboard_source(state.app, "inquiries", "figures", overview=dashboard.overview,
+                                 article=dashboard.article)
 
 
 @bp.app_template_global()

@@ -6,10 +6,10 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.auth.access import roles_required
-from app.core.plugins import add_feature_panel
+from app.core.plugins import add_feature_dashboard_source, add_feature_panel
 from app.kb import services as kb_services
 from app.kb.models import utcnow
-from app.troubleshoot import bp, services
+from app.troubleshoot import bp, dashboard, services
 from app.troubleshoot.flowchart import render_svg
 from app.troubleshoot.tree import TreeError
 
@@ -21,9 +21,10 @@ DEFAULT_DAYS = 30
 
 @bp.record_once
 def _setup(state):
-    """Per app: the dashboard panel for leads."""
+    """Per app: the dashboard panel for leads and the troubleshooter part of the per-article dashboard."""
     add_feature_panel(state.app, "troubleshoot", "dropoffs", "Troubleshooters", render_panel, roles=ANALYSTS,
                       url=lambda: url_for("troubleshoot.staff_list"), order=30)
+    add_feature_dashboard_source(state.app, "troubleshoot", "runs", article=dashboard.article)
 
 
 @bp.after_request

@@ -114,7 +114,7 @@ class FeedbackPlugin(Plugin):
     blueprint = bp
 
     def init_app(self, app):
-        from plugins.feedback import cli, lead_views, views  # noqa: F401  (routes and commands on bp)
+        from plugins.feedback import cli, dashboard, lead_views, views  # noqa: F401  (routes and commands on bp)
 
         super().init_app(app)
         self.add_slot(app, "head", _head)
@@ -129,6 +129,7 @@ class FeedbackPlugin(Plugin):
         self.add_panel(app, "moderation", "Comments to review", views.render_moderation_panel,
                        url=lambda: url_for("feedback.moderation"), order=20)
         self.add_attention_check(app, "helpfulness", "Helpfulness under target", _helpfulness_check)
+        self.add_dashboard_source(app, "ratings", overview=dashboard.overview, article=dashboard.article)
 
 
 plugin = FeedbackPlugin()

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
+from app.analytics.periods import week_start
 from app.core import dates
 from app.extensions import db
 from app.kb.models import Article, Category, Revision, utcnow
@@ -149,16 +150,40 @@ def select_votes(filters, *columns):
     return _where(query, filters)
 
 
+def select_vote_columns(filters, *columns):
+    """SELECT ``columns`` of the votes alone, filtered: the article is joined only for a category filter, so the
+    votes' (created_at, article_id, helpful, reason) index answers without reading the vote rows."""
+    query = select(*columns).select_from(Vote)
+    if filters.category_ids:
+        query = query.join(Article, Article.id == Vote.article_id)
+    return _where(query, filters)
+
+
 def article_stats(filters=VoteFilter(), article_id=None):
     """ArticleStats of every article with votes matching the filter (or of one article)."""
-    query = select_votes(filters, Article.id, Article.slug, ARTICLE_TITLE, Category.title,
-                         func.count(Vote.id), HELPFUL_VOTES)
-    query = query.group_by(Article.id, Article.slug, TitleRevision.title, Category.title)
+    # Counted per article first, so the article, its category and title are looked up once per article.
+    counts = select_vote_columns(filters, Vote.article_id, func.count(Vote.id).label("votes"),
+                                 HELPFUL_VOTES.label("helpful")).group_by(Vote.article_id)
     if article_id is not None:
-        query = query.where(Article.id == article_id)
+        counts = counts.where(Vote.article_id == article_id)
+    counts = counts.subquery()
+    query = (select(Article.id, Article.slug, ARTICLE_TITLE, Category.title, counts.c.votes, counts.c.helpful)
+             .join(counts, counts.c.article_id == Article.id)
+             .join(Category, Category.id == Article.category_id)
+             .outerjoin(TitleRevision, TitleRevision.id == func.coalesce(Article.published_revision_id,
+                                                                         Article.current_revision_id)))
     return [ArticleStats(votes=votes, helpful=int(helpful or 0), article_id=id_, slug=slug, title=title,
                          category=category)
             for id_, slug, title, category, votes, helpful in db.session.execute(query)]
+
+
+def tally(filters=VoteFilter(), article_id=None):
+    """The Tally of every vote matching the filter (or of one article's)."""
+    query = select_vote_columns(filters, func.count(Vote.id), HELPFUL_VOTES)
+    if article_id is not None:
+        query = query.where(Vote.article_id == article_id)
+    votes, helpful = db.session.execute(query).one()
+    return Tally(votes, int(helpful or 0))
 
 
 def totals(stats):
@@ -211,7 +236,7 @@ def reason_counts(filters=VoteFilter(), article_id=None):
 
 def _reason_tallies(filters, article_ids=None):
     """{article_id: {reason code ("" for none): count}} of not-helpful votes matching the filter."""
-    query = (select_votes(filters, Vote.article_id, Vote.reason, func.count(Vote.id))
+    query = (select_vote_columns(filters, Vote.article_id, Vote.reason, func.count(Vote.id))
              .where(Vote.helpful.is_(False)).group_by(Vote.article_id, Vote.reason))
     if article_ids is not None:
         query = query.where(Vote.article_id.in_(article_ids))
@@ -252,11 +277,16 @@ class Comment:
     revision_id: int
 
 
-def recent_comments(article_id, limit=10):
-    """The newest visible comments on an article, masked; flagged and hidden ones are left out."""
+def recent_comments(article_id, limit=10, since=None, until=None):
+    """The newest visible comments on an article (written in [since, until) when given), masked; flagged and
+    hidden ones are left out."""
     query = (select(Vote.helpful, Vote.reason, Vote.comment, Vote.updated_at, Vote.revision_id)
              .where(Vote.article_id == article_id, Vote.comment_state == "visible", Vote.comment != "")
              .order_by(Vote.updated_at.desc(), Vote.id.desc()).limit(limit))
+    if since is not None:
+        query = query.where(Vote.updated_at >= since)
+    if until is not None:
+        query = query.where(Vote.updated_at < until)
     return [Comment(helpful, REASONS.get(reason, reason), mask_contacts(comment), at, revision_id)
             for helpful, reason, comment, at, revision_id in db.session.execute(query)]
 
@@ -273,25 +303,21 @@ class WeekPoint(Tally):
         return f"{year}-W{week:02d}"
 
 
-def week_start(day):
-    """The Monday of the ISO week holding ``day``."""
-    return day - timedelta(days=day.weekday())
-
-
-def trend_weeks(filters=VoteFilter(), weeks=TREND_WEEKS, today=None):
-    """Mondays of the weeks a trend shows: the filter's range (at most a year), else the last ``weeks``."""
+def trend_weeks(filters=VoteFilter(), weeks=TREND_WEEKS, today=None, max_weeks=MAX_TREND_WEEKS):
+    """Mondays of the weeks a trend shows: the filter's range (at most ``max_weeks``), else the last ``weeks``."""
     last = week_start(filters.end or today or utcnow().date())
     first = last - timedelta(weeks=weeks - 1)
     if filters.start and filters.start <= last + timedelta(days=6):
-        first = max(week_start(filters.start), last - timedelta(weeks=MAX_TREND_WEEKS - 1))
+        first = max(week_start(filters.start), last - timedelta(weeks=max_weeks - 1))
     return [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
 
 
-def weekly_trend(filters=VoteFilter(), article_id=None, weeks=TREND_WEEKS, today=None):
+def weekly_trend(filters=VoteFilter(), article_id=None, weeks=TREND_WEEKS, today=None,
+                 max_weeks=MAX_TREND_WEEKS):
     """[WeekPoint] of helpful votes per ISO week (UTC), oldest first; weeks without votes have 0 votes."""
-    mondays = trend_weeks(filters, weeks, today)
+    mondays = trend_weeks(filters, weeks, today, max_weeks)
     day = func.date(Vote.created_at)  # SQLite and PostgreSQL both have date(); weeks are made in Python
-    query = (select_votes(filters, day, func.count(Vote.id), HELPFUL_VOTES)
+    query = (select_vote_columns(filters, day, func.count(Vote.id), HELPFUL_VOTES)
              .where(Vote.created_at >= datetime.combine(mondays[0], time.min),
                     Vote.created_at < datetime.combine(mondays[-1] + timedelta(days=7), time.min))
              .group_by(day))
