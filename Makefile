@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench-pages bench-search bench-pdf install clean
+.PHONY: run test bench-pages bench-search bench-pdf bench-dashboard install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench-search: $(VENV)/.installed-test
 ## PDF benchmark: cold renders (article, largest guide, a 30-article guide, handbook) against WeasyPrint in process, cached responses against bare Flask, peak memory (writes bench/results/pdf.md)
 bench-pdf: $(VENV)/.installed-test
 	$(BIN)/python bench/pdf.py
+
+## Dashboard benchmark: a year of synthetic traffic (1,000,000 page views, 200,000 searches, 100,000 votes), the rollup of one day and the 90-day overview against raw SQL and a bare Flask page (writes bench/results/dashboard.md)
+bench-dashboard: $(VENV)/.installed-test
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -431,5 +431,6 @@ def article_title(article):
 def panel_summary(days=30, limit=5, today=None):
     """(Tally, least helpful ArticleStats) over the last ``days`` days, for the dashboard panel."""
     today = today or utcnow().date()
-    stats = article_stats(VoteFilter(start=today - timedelta(days=days - 1)))
+    # The end date lets the database read the range from the created_at index instead of every vote.
+    stats = article_stats(VoteFilter(start=today - timedelta(days=days - 1), end=today))
     return totals(stats), least_helpful(stats, limit)
