@@ -33,8 +33,9 @@ class Parts:
 
 
 def chart_has_data(chart):
-    """True when some series has a value other than nothing or zero."""
-    return any(value for series in chart.series for value in series.values)
+    """True when some series has a value: any number for percents (0% helpful is news), non-zero for counts."""
+    return any(value is not None and (value or chart.unit == "percent")
+               for series in chart.series for value in series.values)
 
 
 def _refresh(parts):

@@ -7,6 +7,7 @@ import pytest
 
 from app.analytics import rollup
 from app.core.plugins import Chart, DashboardPart, Figure, Series, Table, add_feature_dashboard_source
+from app.dashboard.content import chart_has_data
 from tests.dashboard import synthetic
 from tests.dashboard.conftest import sign_in
 from tests.dashboard.page_text import block, csv_rows, figure_cards, table_rows, text_of
@@ -193,3 +194,14 @@ def test_writers_and_editors_see_their_panels_without_the_analytics(app, staff, 
 
     assert "Traffic, search gaps and ratings are for support leads" in text_of(page)
     assert "figure-card" not in page and "range-picker" not in page
+
+
+@pytest.mark.parametrize("unit, values, drawn", [
+    ("percent", [None, 0.0, None], True),  # every vote said "no": a week at 0% is worth a chart
+    ("percent", [None, None], False),
+    ("count", [0, 0, 0], False),  # no views at all: say so instead of a flat line
+    ("count", [0, 3, None], True),
+])
+def test_a_chart_is_drawn_when_it_has_something_to_show(unit, values, drawn):
+    chart = Chart("c", "C", [str(n) for n in range(len(values))], [Series("S", values)], unit=unit)
+    assert chart_has_data(chart) is drawn
