@@ -45,8 +45,6 @@ import cProfile
 import io
 import json
 import math
-import os
-import platform
 import pstats
 import random
 import re
@@ -63,6 +61,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import clean_environment, load_average, log, machine, percentile, verdict  # noqa: E402
+
 CONTENT_DIR = ROOT / "content"
 RESULTS_FILE = BENCH_DIR / "results" / "dashboard.md"
 
@@ -77,7 +77,6 @@ TARGET_OVERVIEW_MS = 500.0  # /dashboard/?range=90d, checked on the p95
 TARGET_ROLLUP_S = 5.0  # rollup_day of one day, checked on the slowest run
 LEAD_EMAIL = "lead@example.com"
 LEAD_PASSWORD = "bench dashboard 42"
-IGNORED_ENV = ("DATABASE_URL",)
 RAW_TABLES = ("page_views", "search_queries", "search_clicks", "feedback_votes", "inquiries", "inquiry_surveys",
               "tree_runs")
 AGGREGATE_TABLES = ("analytics_site_days", "analytics_article_days", "analytics_query_days", "analytics_click_days",
@@ -116,23 +115,10 @@ class Stopped(Exception):
     """Raised by the SIGTERM handler so the cleanup in ``finally`` runs."""
 
 
-def log(message):
-    print(message, flush=True)
 
 
-def percentile(values, pct):
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[max(1, math.ceil(pct / 100.0 * len(ordered))) - 1]
 
 
-def clean_environment():
-    """Drop TIER0_* and DATABASE_URL from this process; the names dropped."""
-    dropped = sorted(k for k in os.environ if k.startswith("TIER0_") or k in IGNORED_ENV)
-    for key in dropped:
-        del os.environ[key]
-    return dropped
 
 
 def stamp(moment):
@@ -949,25 +935,10 @@ def table_bytes(on_disk, table):
 # ---------------------------------------------------------------- report
 
 
-def machine():
-    mem = ""
-    try:
-        mem = f", {os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.0f} GiB"
-    except (ValueError, OSError, AttributeError):
-        pass
-    return (f"{os.cpu_count()} cores{mem}, {platform.python_implementation()} {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}")
 
 
-def load_average():
-    try:
-        return f"{os.getloadavg()[0]:.1f}"
-    except (OSError, AttributeError):
-        return "n/a"
 
 
-def verdict(ok):
-    return "PASS" if ok else "MISS"
 
 
 def ms(seconds):
@@ -1020,13 +991,9 @@ def target_lines(data):
     else:
         lines.append(f"| overview `/dashboard/?range=90d`, p95 ≤ {TARGET_OVERVIEW_MS:g} ms | not measured "
                      f"(HTTP {data['pages']['overview'][2]}) | — |")
-    rollup = data.get("rollup")
-    if rollup:
-        worst = max(s for runs in rollup["days"].values() for s in runs)
-        lines.append(f"| rollup of one day, ≤ {TARGET_ROLLUP_S:g} s (slowest run) | {worst:.2f} s | "
-                     f"**{verdict(worst <= TARGET_ROLLUP_S)}** |")
-    else:
-        lines.append(f"| rollup of one day, ≤ {TARGET_ROLLUP_S:g} s | not measured ({data.get('rollup_error')}) | — |")
+    worst = max(s for runs in data["rollup"]["days"].values() for s in runs)
+    lines.append(f"| rollup of one day, ≤ {TARGET_ROLLUP_S:g} s (slowest run) | {worst:.2f} s | "
+                 f"**{verdict(worst <= TARGET_ROLLUP_S)}** |")
     return lines
 
 
@@ -1205,15 +1172,9 @@ def main(argv=None):
         data["generator"] = generator
 
         log("rollup:")
-        try:
-            from app.analytics import rollup  # noqa: F401
-        except ImportError as error:
-            data["rollup_error"] = f"app.analytics.rollup: {error}"
-            log(f"  skipped: {data['rollup_error']}")
-        else:
-            which = representative_days(db_path, today)
-            timings, refresh_s, _ = measure_rollup(app, which, args.rollup_runs)
-            data["rollup"] = {"days": timings, "which": which, "refresh_s": refresh_s}
+        which = representative_days(db_path, today)
+        timings, refresh_s, _ = measure_rollup(app, which, args.rollup_runs)
+        data["rollup"] = {"days": timings, "which": which, "refresh_s": refresh_s}
 
         period = parse_range("90d", today=today)
         log("reference (a), while the year of raw rows is there:")

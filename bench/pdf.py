@@ -28,9 +28,6 @@ whether or not the targets are met: a benchmark is not a test.
 """
 import argparse
 import io
-import math
-import os
-import platform
 import re
 import shutil
 import signal
@@ -44,6 +41,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import clean_environment, load_average, log, machine, percentile, verdict  # noqa: E402
+
 CONTENT_DIR = ROOT / "content"
 RESULTS_FILE = BENCH_DIR / "results" / "pdf.md"
 
@@ -52,22 +51,21 @@ TARGET_CACHED_MS = 50.0  # any cached PDF (checked on the p95)
 TARGET_PEAK_MB = 500.0  # the handbook's rendering process
 GUIDE_SIZE = 30
 GUIDE_SLUG = "bench-30"
-IGNORED_ENV = ("DATABASE_URL",)
+
+
+def weasyprint_version():
+    """The WeasyPrint version (imported late: only the render server needs it)."""
+    import weasyprint
+
+    return weasyprint.__version__
 
 
 class Stopped(Exception):
     """Raised by the SIGTERM handler so the cleanup in ``finally`` runs."""
 
 
-def log(message):
-    print(message, flush=True)
 
 
-def percentile(values, pct):
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[max(1, math.ceil(pct / 100.0 * len(ordered))) - 1]
 
 
 def mb(kb):
@@ -75,12 +73,6 @@ def mb(kb):
     return kb * 1024 / 1e6
 
 
-def clean_environment():
-    """Drop TIER0_* and DATABASE_URL from this process (and the render server it starts); the names dropped."""
-    dropped = sorted(k for k in os.environ if k.startswith("TIER0_") or k in IGNORED_ENV)
-    for key in dropped:
-        del os.environ[key]
-    return dropped
 
 
 # ---------------------------------------------------------------- content
@@ -353,34 +345,16 @@ def stop_render_server():
 # ---------------------------------------------------------------- report
 
 
-def machine():
-    mem = ""
-    try:
-        mem = f", {os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.0f} GiB"
-    except (ValueError, OSError, AttributeError):
-        pass
-    import weasyprint
-
-    return (f"{os.cpu_count()} cores{mem}, {platform.python_implementation()} {platform.python_version()}, "
-            f"WeasyPrint {weasyprint.__version__}, SQLite")
 
 
-def load_average():
-    """The 1-minute load average (other work on the machine moves every figure), or "n/a"."""
-    try:
-        return f"{os.getloadavg()[0]:.1f}"
-    except (OSError, AttributeError):
-        return "n/a"
 
 
-def verdict(ok):
-    return "PASS" if ok else "MISS"
 
 
 def render(targets, count, extra):
     order = [targets[name] for name in ("article", "category", "guide", "handbook")]
     lines = [
-        f"{date.today().isoformat()} — {machine()}; Flask test client, default content"
+        f"{date.today().isoformat()} — {machine('WeasyPrint ' + weasyprint_version())}; Flask test client, default content"
         f" ({extra['articles']} articles in {extra['categories']} categories) plus the synthetic "
         f"`{GUIDE_SLUG}` category; whole run {extra['total_s']:.0f} s; load average {extra['load']}.",
         "",
