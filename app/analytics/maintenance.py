@@ -2,12 +2,11 @@
 
 Rule: at most every ANALYTICS_MAINTENANCE_SECONDS per process; 0 turns it off, and so does TESTING (test data
 sits on fixed past days that a purge against today's date would delete; tests call :func:`run_maintenance`)."""
-import time
-from flask import current_app, request
+from flask import current_app
 
 from app.analytics.purge import purge
 from app.analytics.rollup import last_settled_day, refresh
-from app.extensions import db
+from app.core.housekeeping import run_before_requests
 from app.kb.models import utcnow
 
 DAYS_PER_RUN = 7  # a site with a long backlog catches up over several runs instead of in one visitor's request
@@ -15,8 +14,7 @@ DAYS_PER_RUN = 7  # a site with a long backlog catches up over several runs inst
 
 def init_app(app):
     """Run the maintenance before requests, at most every ANALYTICS_MAINTENANCE_SECONDS per process."""
-    app.extensions["analytics_maintenance"] = {"ran_at": float("-inf")}
-    app.before_request(_maintain)
+    run_before_requests(app, "analytics: maintenance", "ANALYTICS_MAINTENANCE_SECONDS", _maintain)
 
 
 def run_maintenance(now=None):
@@ -27,22 +25,10 @@ def run_maintenance(now=None):
 
 
 def _maintain():
-    if request.endpoint in (None, "static"):
-        return
     app = current_app._get_current_object()
-    every = app.config["ANALYTICS_MAINTENANCE_SECONDS"]
-    if app.testing or every <= 0:
+    if app.testing or app.config["ANALYTICS_MAINTENANCE_SECONDS"] <= 0:
         return
-    state = app.extensions["analytics_maintenance"]
-    now = time.monotonic()
-    if now - state["ran_at"] < every:
-        return
-    state["ran_at"] = now
-    try:
-        rolled, purged = run_maintenance()
-        if rolled.days or purged.total:
-            app.logger.info("analytics: rolled up %d days (%d pending), purged %d raw rows before %s",
-                            len(rolled.days), rolled.pending, purged.total, purged.cutoff)
-    except Exception:  # noqa: BLE001 - housekeeping must never fail the visitor's page; the next run catches up
-        db.session.rollback()
-        app.logger.warning("analytics: maintenance left for the next run", exc_info=True)
+    rolled, purged = run_maintenance()
+    if rolled.days or purged.total:
+        app.logger.info("analytics: rolled up %d days (%d pending), purged %d raw rows before %s",
+                        len(rolled.days), rolled.pending, purged.total, purged.cutoff)

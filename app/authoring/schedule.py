@@ -1,32 +1,16 @@
 """Scheduled publishing and archiving, applied by the app itself: on requests and by `flask kb tick`."""
-import time
-
-from flask import current_app, request
-from sqlalchemy.exc import SQLAlchemyError
+from flask import current_app
 
 from app.authoring.workflow import run_due_changes
-from app.extensions import db
+from app.core.housekeeping import run_before_requests
 
 
 def init_app(app):
     """Check for due changes before requests, at most every SCHEDULE_CHECK_SECONDS per process."""
-    app.extensions["authoring_schedule"] = {"checked_at": float("-inf")}
-    app.before_request(_apply_due_changes)
+    # A cheap indexed query every half minute per process keeps schedules on time without a cron job.
+    run_before_requests(app, "schedule: due changes", "SCHEDULE_CHECK_SECONDS", _apply_due_changes)
 
 
 def _apply_due_changes():
-    # A cheap indexed query every half minute per process keeps schedules on time without a cron job.
-    if request.endpoint in (None, "static"):
-        return
-    app = current_app._get_current_object()
-    state = app.extensions["authoring_schedule"]
-    now = time.monotonic()
-    if now - state["checked_at"] < app.config["SCHEDULE_CHECK_SECONDS"]:
-        return
-    state["checked_at"] = now
-    try:
-        for action, slug in run_due_changes():
-            app.logger.info("schedule: %s %s", action, slug)
-    except SQLAlchemyError:  # a busy database must not fail the visitor's page; the next check retries
-        db.session.rollback()
-        app.logger.warning("schedule: due changes left for the next check", exc_info=True)
+    for action, slug in run_due_changes():
+        current_app.logger.info("schedule: %s %s", action, slug)
