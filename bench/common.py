@@ -3,6 +3,7 @@ import math
 import os
 import platform
 import sqlite3
+from pathlib import Path
 
 IGNORED_ENV = ("DATABASE_URL",)
 
@@ -51,3 +52,15 @@ def load_average():
 def verdict(ok):
     """PASS or MISS."""
     return "PASS" if ok else "MISS"
+
+
+def write_report(text, output, root):
+    """Write the Markdown report to ``output`` (making its folder) and say where, relative to ``root`` when inside."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    try:
+        shown = output.resolve().relative_to(root)
+    except ValueError:
+        shown = output
+    print(f"written to {shown}")

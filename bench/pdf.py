@@ -41,7 +41,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import clean_environment, load_average, log, machine, percentile, verdict  # noqa: E402
+from bench.common import (  # noqa: E402
+    clean_environment, load_average, log, machine, percentile, verdict, write_report)
 
 CONTENT_DIR = ROOT / "content"
 RESULTS_FILE = BENCH_DIR / "results" / "pdf.md"
@@ -537,14 +538,7 @@ def main(argv=None):
     report_md = "## PDF benchmark\n\n" + render(targets, count, extra)
     print()
     print(report_md)
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(report_md, encoding="utf-8")
-    try:
-        shown = output.resolve().relative_to(ROOT)
-    except ValueError:
-        shown = output
-    print(f"written to {shown}")
+    write_report(report_md, args.output, ROOT)
     return 0  # a benchmark is not a test: a missed target is printed, not an error
 
 

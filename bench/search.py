@@ -43,6 +43,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import write_report  # noqa: E402
 
 from app.search.documents import SearchDoc  # noqa: E402
 from app.search.query import STOP_WORDS, Synonyms, build_plan, words_of  # noqa: E402
@@ -546,14 +547,7 @@ def main(argv=None):
     except (Stopped, KeyboardInterrupt):
         print("stopped: temporary index and database removed", file=sys.stderr)
         return 1
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text("## Search benchmark\n\n" + "\n".join(sections), encoding="utf-8")
-    try:
-        shown = output.resolve().relative_to(ROOT)
-    except ValueError:
-        shown = output
-    print(f"written to {shown}")
+    write_report("## Search benchmark\n\n" + "\n".join(sections), args.output, ROOT)
     return 0  # a benchmark is not a test: a missed target is printed, not an error
 
 
