@@ -11,6 +11,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 
 
+def sign_in(page, base, who):
+    """Sign in through the staff login form as ``who`` = (e-mail, password)."""
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", who[0])
+    page.fill("input[name=password]", who[1])
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
 @pytest.fixture
 def live_server(synced_app):
     """The synced app served over HTTP from a background thread."""

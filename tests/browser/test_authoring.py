@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from app.auth.services import create_user
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -17,15 +18,6 @@ TITLE = "Collect parcels from a Quokkabox locker"
 BODY = ("Quokkabox lockers keep parcels safe until you collect them.\n\n"
         "## Open the locker\n\n"
         "Scan the code from your confirmation e-mail at the locker screen.\n\n")
-
-
-def sign_in(page, base, who):
-    """Sign in through the staff login form."""
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=email]", who[0])
-    page.fill("input[name=password]", who[1])
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 def png_bytes():

@@ -6,20 +6,12 @@ import pytest
 
 from app.analytics.periods import today_utc
 from app.auth.services import create_user
+from tests.browser.conftest import sign_in
 from tests.dashboard import synthetic
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LEAD = ("lead@example.com", "lead password 12")
-
-
-def sign_in(page, base, who):
-    """Sign in through the staff login form."""
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=email]", who[0])
-    page.fill("input[name=password]", who[1])
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 def shot(page, name):

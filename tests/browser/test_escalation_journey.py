@@ -6,6 +6,7 @@ import pytest
 from app.auth.services import create_user
 from app.extensions import db
 from app.inquiries.models import Inquiry
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,10 +38,7 @@ def test_from_an_unhelpful_article_to_a_confirmed_and_rated_inquiry(browser, liv
     status_url = visitor.url.split("?")[0]
 
     # The lead sees the context, replies and resolves.
-    lead.goto(f"{live_server}/auth/login")
-    lead.fill("input[name=email]", "lead@example.com")
-    lead.fill("input[name=password]", "correct horse battery")
-    lead.click("main button[type=submit]")
+    sign_in(lead, live_server, ("lead@example.com", "correct horse battery"))
     lead.goto(f"{live_server}/staff/inquiries")
     lead.click(f"a:has-text('{reference}')")
     body = lead.locator("main").inner_text()
