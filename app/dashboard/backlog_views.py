@@ -6,6 +6,7 @@ from app.analytics.gaps import GAP_COLUMNS, gap_rows, search_gaps
 from app.auth.access import roles_required
 from app.core.csv_export import csv_response, csv_text
 from app.dashboard import LEAD_ROLES, backlog, bp
+from app.dashboard.content import refresh_aggregates
 from app.dashboard.models import BACKLOG_STATUSES
 from app.dashboard.ranges import range_from_request
 
@@ -13,16 +14,9 @@ PAGE_LIMIT = 200  # gaps shown on the page; the CSV holds them all
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _refresh():
-    """Roll up what the pages read and is not rolled up yet, so today's searches show within a minute."""
-    from app.analytics.rollup import refresh  # the rollup imports every feature's models; load it late
-
-    refresh(max_days=31)
-
-
 def _gaps_page(period, range_error="", form=None, form_error=None, status=200):
     """The gaps page, with a refused "Add to backlog" form's values and message when there is one."""
-    _refresh()
+    refresh_aggregates()
     found = search_gaps(period)
     page = render_template("dashboard/gaps.html", period=period, range_error=range_error, gaps=found[:PAGE_LIMIT],
                            total=len(found), form=form or {}, form_error=form_error)
@@ -44,7 +38,7 @@ def gaps_csv():
     period, error = range_from_request(request.args)
     if error:
         return error, 400, {"Content-Type": "text/plain; charset=utf-8", **NO_STORE}
-    _refresh()
+    refresh_aggregates()
     text = csv_text(GAP_COLUMNS, gap_rows(search_gaps(period)))
     return csv_response(text, f"search-gaps-{period.start.isoformat()}-{period.end.isoformat()}.csv")
 
@@ -77,7 +71,7 @@ def _status_filter():
 def backlog_list():
     """Backlog items with status tabs, their article and whether searches for them find it now."""
     status, error = _status_filter()
-    _refresh()
+    refresh_aggregates()
     rows = [(item, backlog.outcome(item)) for item in backlog.items(status)]
     page = render_template("dashboard/backlog.html", rows=rows, status=status, error=error,
                            counts=backlog.status_counts(), statuses=BACKLOG_STATUSES)
@@ -91,7 +85,7 @@ def backlog_csv():
     status, error = _status_filter()
     if error:
         return error, 400, {"Content-Type": "text/plain; charset=utf-8", **NO_STORE}
-    _refresh()
+    refresh_aggregates()
     return csv_response(csv_text(backlog.CSV_HEADER, backlog.csv_rows(backlog.items(status))), "backlog.csv")
 
 
@@ -107,7 +101,7 @@ def _item_page(item, form, error=None, status=200):
 def backlog_item(item_id):
     """One backlog item: its searches before and after its article, and the form to change it."""
     item = backlog.get_item(item_id) or abort(404)
-    _refresh()
+    refresh_aggregates()
     form = {"title": item.title, "note": item.note, "status": item.status,
             "article": item.article.slug if item.article else ""}
     return _item_page(item, form)

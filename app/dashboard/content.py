@@ -38,22 +38,22 @@ def chart_has_data(chart):
                for series in chart.series for value in series.values)
 
 
-def _refresh(parts):
-    """Roll up the days the page reads (today again when stale); note what is left for the command."""
+def refresh_aggregates():
+    """Roll up the days dashboard pages read (today again when stale): (older days still pending, whether it failed)."""
     from app.analytics import rollup  # it imports every feature's event models: load it once they exist
 
     try:
-        parts.pending = rollup.refresh(max_days=ROLLUP_DAYS).pending
+        return rollup.refresh(max_days=ROLLUP_DAYS).pending, False
     except Exception:  # noqa: BLE001 - the aggregates already there still make a page
         current_app.logger.exception("dashboard: the analytics rollup failed")
         db.session.rollback()
-        parts.rollup_failed = True
+        return 0, True
 
 
 def _collect(calls):
     """Call each source; one that raises is logged and named, and the others still show."""
     parts = Parts()
-    _refresh(parts)
+    parts.pending, parts.rollup_failed = refresh_aggregates()
     for source, call in calls:
         try:
             part = call()
