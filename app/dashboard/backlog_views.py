@@ -7,6 +7,7 @@ from app.auth.access import roles_required
 from app.core.csv_export import csv_response, csv_text
 from app.dashboard import LEAD_ROLES, backlog, bp
 from app.dashboard.content import refresh_aggregates
+from app.dashboard.export_views import bad_range, csv_filename
 from app.dashboard.models import BACKLOG_STATUSES
 from app.dashboard.ranges import range_from_request
 
@@ -37,10 +38,10 @@ def gaps_csv():
     """Every search gap of the range as CSV."""
     period, error = range_from_request(request.args)
     if error:
-        return error, 400, {"Content-Type": "text/plain; charset=utf-8", **NO_STORE}
+        return bad_range(error)
     refresh_aggregates()
     text = csv_text(GAP_COLUMNS, gap_rows(search_gaps(period)))
-    return csv_response(text, f"search-gaps-{period.start.isoformat()}-{period.end.isoformat()}.csv")
+    return csv_response(text, csv_filename("search-gaps", period))
 
 
 @bp.post("/backlog/new", endpoint="backlog_create")
@@ -86,7 +87,7 @@ def backlog_csv():
     if error:
         return error, 400, {"Content-Type": "text/plain; charset=utf-8", **NO_STORE}
     refresh_aggregates()
-    return csv_response(csv_text(backlog.CSV_HEADER, backlog.csv_rows(backlog.items(status))), "backlog.csv")
+    return csv_response(csv_text(backlog.CSV_HEADER, backlog.csv_rows(backlog.items(status))), "tier0-backlog.csv")
 
 
 def _item_page(item, form, error=None, status=200):

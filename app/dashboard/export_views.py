@@ -12,10 +12,15 @@ from app.kb.models import Article
 KEY_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
-def _bad_range(error):
+def bad_range(error):
     """A download cannot re-show the range picker: say what is wrong with the range instead."""
     return render_template("errors/error.html", code=400, title="That range cannot be downloaded",
                            message=error), 400
+
+
+def csv_filename(name, period):
+    """tier0-<name>-<start>-to-<end>.csv"""
+    return f"tier0-{name}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
 
 
 def _download(parts, key, name, period):
@@ -23,8 +28,7 @@ def _download(parts, key, name, period):
     table = find_table(parts, key)
     if table is None:
         abort(404)
-    filename = f"tier0-{name}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
-    return csv_response(csv_text(table.columns, table.rows), filename)
+    return csv_response(csv_text(table.columns, table.rows), csv_filename(name, period))
 
 
 def _known_key(key):
@@ -41,7 +45,7 @@ def export(key):
     key = _known_key(key)
     period, error = range_from_request(request.args)
     if error:
-        return _bad_range(error)
+        return bad_range(error)
     return _download(overview_parts(period), key, key, period)
 
 
@@ -53,5 +57,5 @@ def article_export(article_id, key):
     found = db.get_or_404(Article, article_id)
     period, error = range_from_request(request.args)
     if error:
-        return _bad_range(error)
+        return bad_range(error)
     return _download(article_parts(found, period), key, f"article-{found.id}-{key}", period)
